@@ -1,0 +1,1 @@
+"""Users, roles, borough scope, sign-in, password and session rules."""

@@ -1,0 +1,1 @@
+"""Start pages for each role, navigation and the site's fixed pages."""

@@ -1,0 +1,1 @@
+"""Partner agencies of the partnership, and (later) panels and referrals."""

@@ -1,0 +1,1 @@
+"""Boroughs and wards: the places a partnership serves (data, never hard-coded)."""

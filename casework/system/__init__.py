@@ -1,0 +1,1 @@
+"""The running system: worker heartbeats and health."""

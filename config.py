@@ -1,0 +1,156 @@
+"""Configuration classes, read from the environment.
+
+`CASEWORK_CONFIG` picks the class (development, test or production); development is the default.
+With no environment at all the app runs on embedded parts under `instance/`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CASEWORK_INSTANCE_PATH", BASE_DIR / "instance"))
+INSECURE_KEY = "dev-only-insecure-key"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs say postgres://; SQLAlchemy wants an explicit driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_KEY)
+    INSTANCE_DIR = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'casework.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    PARTNERSHIP_NAME = os.environ.get(
+        "CASEWORK_PARTNERSHIP_NAME", "Dartford and Gravesham Community Safety Partnership"
+    )
+    SERVICE_NAME = os.environ.get("CASEWORK_SERVICE_NAME", "Casework")
+
+    # Sessions: Flask's signed cookie, revocable through the per-user session token.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("CASEWORK_IDLE_MINUTES", "30")))
+    PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    SESSION_REFRESH_EACH_REQUEST = True
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which the idle timeout ends
+
+    # Sign-in rate limits (Flask-Limiter syntax). Redis holds the counters when REDIS_URL is set.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("CASEWORK_SIGN_IN_LIMIT_ADDRESS", "20 per 15 minutes")
+    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("CASEWORK_SIGN_IN_LIMIT_ACCOUNT", "5 per 15 minutes")
+    PASSWORD_RESET_HOURS = int(os.environ.get("CASEWORK_PASSWORD_RESET_HOURS", "24"))
+
+    # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under instance/.
+    CELERY = {
+        "broker_url": os.environ.get("REDIS_URL") or "filesystem://",
+        "broker_transport_options": {}
+        if os.environ.get("REDIS_URL")
+        else {
+            "data_folder_in": str(INSTANCE_DIR / "broker" / "queue"),
+            "data_folder_out": str(INSTANCE_DIR / "broker" / "queue"),
+            "processed_folder": str(INSTANCE_DIR / "broker" / "processed"),
+            "store_processed": False,
+        },
+        "task_ignore_result": True,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+    }
+    BEAT_HEARTBEAT_SECONDS = float(os.environ.get("CASEWORK_HEARTBEAT_SECONDS", "60"))
+
+    ARGON2_PARAMS: dict = {}
+    DEMO_PASSWORD = os.environ.get("CASEWORK_DEMO_PASSWORD", "casework-demo")
+    DEMO_ALLOWED = True
+    HSTS = False
+    SERVER_NAME_FOR_LINKS = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:5000")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that are unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    """The default: embedded parts, debug-friendly."""
+
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    """Tests: SQLite in a temporary folder unless DATABASE_URL is set; Celery must be controlled."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    # A test that forgets to control Celery fails loudly instead of queueing somewhere real.
+    CELERY = {
+        **Config.CELERY,
+        "broker_url": "memory://nowhere-tests-must-set-a-broker",
+        "broker_transport_options": {},
+    }
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = True
+    # Cheaper argon2id for speed; production uses argon2-cffi's RFC 9106 defaults.
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, Redis, secure cookies, HSTS; no demo data."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    DEMO_ALLOWED = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without a real secret key and an explicit database."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == INSECURE_KEY or len(key) < 32:
+            raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters.")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("Production needs DATABASE_URL (PostgreSQL).")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The configuration class named by CASEWORK_CONFIG (development when unset)."""
+    name = os.environ.get("CASEWORK_CONFIG", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"CASEWORK_CONFIG must be one of {sorted(CONFIGS)}, not {name!r}") from None

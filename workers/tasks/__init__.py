@@ -1,0 +1,1 @@
+"""Task modules. Tasks are thin: ids in, a service call, nothing else."""
