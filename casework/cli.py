@@ -51,7 +51,7 @@ def demo_banner_command() -> None:
     """Print the address and the demo sign-ins."""
     password = current_app.config["DEMO_PASSWORD"]
     click.echo("")
-    click.echo("  casework is starting at http://127.0.0.1:5000")
+    click.echo("  casework: open http://127.0.0.1:5000 in your browser")
     click.echo(f"  Demo sign-ins (password: {password}):")
     for email, label in demo_sign_ins():
         click.echo(f"    {email:<30} {label}")

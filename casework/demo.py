@@ -133,18 +133,18 @@ def _seed_users(boroughs: dict[str, Borough], agencies: dict[str, Agency], added
 
 
 def demo_sign_ins() -> list[tuple[str, str]]:
-    """(e-mail, what the account is) for the start-up banner and the README."""
-    labels = {
-        Role.ADMIN: "admin",
-        Role.OFFICER: "officer",
-        Role.PARTNER: "partner user",
-    }
+    """(e-mail, what the account is) for the start-up banner."""
+    borough_names = {code: name for name, code in BOROUGHS}
+    agency_names = {short: name for name, short, _statutory in AGENCIES}
     rows = []
     for email, _name, role, borough, agency in USERS:
-        if role == Role.MANAGER:
-            label = "borough manager" if borough else "partnership manager"
+        if role == Role.MANAGER and borough is None:
+            label = "partnership manager, all boroughs"
+        elif role in (Role.MANAGER, Role.OFFICER):
+            label = f"{'borough manager' if role == Role.MANAGER else 'officer'}, {borough_names[borough]}"
+        elif role == Role.PARTNER:
+            label = f"partner user, {agency_names[agency]}"
         else:
-            label = labels[role]
-        where = borough or agency or "all boroughs"
-        rows.append((email, f"{label} ({where})"))
+            label = "administrator"
+        rows.append((email, label))
     return rows
