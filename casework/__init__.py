@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "casework.auth.views:bp",
     "casework.admin.views:bp",
     "casework.main.views:bp",
+    "casework.cases.views:bp",
     "casework.health:bp",
 )
 
@@ -89,6 +90,10 @@ def _init_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Import every area's models so that SQLAlchemy and Alembic see all tables."""
     import casework.auth.models  # noqa: F401
+    import casework.cases.incident_models  # noqa: F401
+    import casework.cases.models  # noqa: F401
+    import casework.cases.party_models  # noqa: F401
+    import casework.cases.record_models  # noqa: F401
     import casework.partners.models  # noqa: F401
     import casework.places.models  # noqa: F401
     import casework.system.models  # noqa: F401
@@ -110,6 +115,9 @@ def _init_hooks(app: Flask) -> None:
     from casework.errors import init_errors
     from casework.security import init_security
 
+    from casework.formatting import init_formatting
+
+    init_formatting(app)
     init_security(app)
     app.before_request(enforce_access)
     init_errors(app)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from casework.auth.roles import Role
 
-# (label, endpoint, roles that see it)
-NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
-    ("Home", "main.index", frozenset(Role)),
-    ("Users", "admin.users", frozenset({Role.ADMIN})),
-    ("Your account", "main.account", frozenset(Role)),
+STAFF = frozenset({Role.OFFICER, Role.MANAGER})
+
+# (label, endpoint, roles that see it, endpoints that mark it as the current section)
+NAVIGATION: tuple[tuple[str, str, frozenset[Role], frozenset[str]], ...] = (
+    ("Home", "main.home", frozenset(Role), frozenset()),
+    ("Log an incident", "cases.new_case", STAFF, frozenset()),
+    ("My cases", "cases.mine", STAFF, frozenset()),
+    ("Case queue", "cases.queue", STAFF, frozenset({"cases.view"})),
+    ("Search", "cases.search", STAFF, frozenset({"cases.person"})),
+    ("Users", "admin.users", frozenset({Role.ADMIN}), frozenset({"admin.edit_user", "admin.new_user"})),
+    ("Settings", "cases.settings", frozenset({Role.ADMIN}), frozenset()),
+    ("Your account", "main.account", frozenset(Role), frozenset({"auth.change_password"})),
 )
 
 
@@ -21,7 +28,11 @@ def navigation_items() -> list[dict]:
         return []
     role = current_user.role_enum
     return [
-        {"href": url_for(endpoint), "text": label, "active": request.endpoint == endpoint}
-        for label, endpoint, roles in NAVIGATION
-        if role in roles
+        {
+            "href": url_for(endpoint),
+            "text": label,
+            "active": request.endpoint == endpoint or request.endpoint in also,
+        }
+        for label, endpoint, roles, also in NAVIGATION
+        if role in roles and endpoint in current_app.view_functions
     ]

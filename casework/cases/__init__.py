@@ -1,0 +1,1 @@
+"""The case: incidents, flytipping details, parties, evidence, notes, history and the workflow."""

@@ -1,0 +1,1 @@
+"""Placeholder: routes arrive with the journey that owns this module."""
