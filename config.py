@@ -107,7 +107,7 @@ class TestConfig(Config):
 
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only; Production refuses anything weak
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     # A test that forgets to control Celery fails loudly instead of queueing somewhere real.
     CELERY = {

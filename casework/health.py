@@ -14,9 +14,9 @@ bp = Blueprint("health", __name__)
 @bp.route("/health")
 @public
 def health():
-    database = services.database_ok()
+    """Whether the database and the broker answer and when a worker last ran; 503 when either fails."""
+    database, last = services.database_status()
     broker = services.broker_ok()
-    last = services.last_heartbeat() if database else None
     body = {
         "status": "ok" if database and broker else "error",
         "database": "ok" if database else "error",
