@@ -75,6 +75,7 @@ class Config:
             "data_folder_in": str(INSTANCE_DIR / "broker" / "queue"),
             "data_folder_out": str(INSTANCE_DIR / "broker" / "queue"),
             "processed_folder": str(INSTANCE_DIR / "broker" / "processed"),
+            "control_folder": str(INSTANCE_DIR / "broker" / "control"),
             "store_processed": False,
         },
         "task_ignore_result": True,

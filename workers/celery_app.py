@@ -39,6 +39,6 @@ def celery_init_app(app: Flask) -> Celery:
 def _make_broker_folders(celery_conf: dict) -> None:
     """kombu's filesystem transport needs its folders to exist before anything is queued."""
     options = celery_conf.get("broker_transport_options") or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
