@@ -1,0 +1,1 @@
+"""Working-day calendar, service-level policies and deadline rows."""
