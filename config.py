@@ -62,6 +62,10 @@ class Config:
     # Sign-in rate limits (Flask-Limiter syntax). Redis holds the counters when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Flask-Limiter keeps its on/off switch per process: set it so no app can leave it off for others.
+    RATELIMIT_ENABLED = True
+    # How many proxies (load balancer, ...) in front of the app set X-Forwarded-For; 0 trusts none.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("CASEWORK_TRUSTED_PROXIES", "0"))
     SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("CASEWORK_SIGN_IN_LIMIT_ADDRESS", "20 per 15 minutes")
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("CASEWORK_SIGN_IN_LIMIT_ACCOUNT", "5 per 15 minutes")
     PASSWORD_RESET_HOURS = int(os.environ.get("CASEWORK_PASSWORD_RESET_HOURS", "24"))
@@ -92,6 +96,43 @@ class Config:
     HSTS = False
     SERVER_NAME_FOR_LINKS = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:5000")
 
+    # Outbound e-mail (casework/notifications): every message is an outbox row; a Celery task sends them.
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "file")  # file (under instance/mail), smtp or notify
+    MAIL_FROM = os.environ.get("MAIL_FROM", "casework@casework.local")
+    MAIL_FROM_NAME = os.environ.get("MAIL_FROM_NAME", "")
+    MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "")  # empty: MAIL_FROM's domain
+    MAIL_DIR = os.environ.get("MAIL_DIR", "")  # file sender; empty: <instance>/mail
+    MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "127.0.0.1")
+    MAIL_SMTP_PORT = int(os.environ.get("MAIL_SMTP_PORT", "25"))
+    MAIL_SMTP_STARTTLS = _env_bool("MAIL_SMTP_STARTTLS", False)
+    MAIL_SMTP_USERNAME = os.environ.get("MAIL_SMTP_USERNAME", "")
+    MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
+    MAIL_SMTP_CA_FILE = os.environ.get("MAIL_SMTP_CA_FILE", "")  # a council relay's own CA, if any
+    MAIL_SMTP_TIMEOUT = float(os.environ.get("MAIL_SMTP_TIMEOUT", "30"))
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TEMPLATE_IDS = os.environ.get("NOTIFY_TEMPLATE_IDS", "{}")  # JSON: our template name -> id
+    NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")  # generic: ((subject)) and ((body))
+    MAIL_DISPATCH_SECONDS = float(os.environ.get("MAIL_DISPATCH_SECONDS", "10"))
+    MAIL_DISPATCH_LIMIT = int(os.environ.get("MAIL_DISPATCH_LIMIT", "100"))  # messages per task run
+    MAIL_CLAIM_BATCH = int(os.environ.get("MAIL_CLAIM_BATCH", "10"))  # rows claimed per transaction
+    MAIL_DISPATCH_AFTER_COMMIT = _env_bool("MAIL_DISPATCH_AFTER_COMMIT", True)
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    MAIL_BACKOFF_SECONDS = float(os.environ.get("MAIL_BACKOFF_SECONDS", "30"))
+    MAIL_BACKOFF_MAX_SECONDS = float(os.environ.get("MAIL_BACKOFF_MAX_SECONDS", "3600"))
+    MAIL_STALE_SENDING_SECONDS = float(os.environ.get("MAIL_STALE_SENDING_SECONDS", "300"))
+
+    # Deadlines (casework/deadlines): the sweep's interval and size, the escalation ladder's pace, the digest.
+    DEADLINE_SWEEP_SECONDS = float(os.environ.get("CASEWORK_SWEEP_SECONDS", "60"))
+    DEADLINE_SWEEP_BATCH = int(os.environ.get("CASEWORK_SWEEP_BATCH", "50"))  # due rows listed per query
+    DEADLINE_SWEEP_MAX_ROWS = int(os.environ.get("CASEWORK_SWEEP_MAX_ROWS", "5000"))  # per step per pass
+    # Time between rungs of an escalation ladder, in office hours (8 = one working day); or, when
+    # CASEWORK_ESCALATION_INTERVAL_MINUTES is set (demonstrations), that many plain clock minutes.
+    DEADLINE_ESCALATION_INTERVAL_HOURS = float(os.environ.get("CASEWORK_ESCALATION_INTERVAL_HOURS", "8"))
+    DEADLINE_ESCALATION_INTERVAL_MINUTES = float(os.environ.get("CASEWORK_ESCALATION_INTERVAL_MINUTES", "0"))
+    DEADLINE_DIGEST_HOUR = int(os.environ.get("CASEWORK_DIGEST_HOUR", "7"))  # London time, working days
+    DEADLINE_DIGEST_CHECK_MINUTES = float(os.environ.get("CASEWORK_DIGEST_CHECK_MINUTES", "15"))
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start with settings that are unsafe for this environment."""
@@ -120,6 +161,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     # Cheaper argon2id for speed; production uses argon2-cffi's RFC 9106 defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+    # Queueing a message must not publish a Celery task unless a test asks for it.
+    MAIL_DISPATCH_AFTER_COMMIT = False
 
 
 class ProductionConfig(Config):

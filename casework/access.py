@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import Flask, abort, current_app, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from casework.auth.roles import Role
@@ -28,6 +29,7 @@ class AccessRule:
     roles: frozenset[Role] = frozenset()
 
     def describe(self) -> str:
+        """A short description for people: "public" or "signed in: <roles>"."""
         if self.public:
             return "public"
         return "signed in: " + (", ".join(sorted(self.roles)) if self.roles else "any role")
@@ -63,7 +65,7 @@ def rule_for(app: Flask, endpoint: str) -> AccessRule | None:
     return rule or BUILT_IN_RULES.get(endpoint)
 
 
-def enforce_access():
+def enforce_access() -> ResponseReturnValue | None:
     """Before each request: let it through, send it to sign-in, or refuse it."""
     if request.endpoint is None:
         return None  # no route matched: the 404/405 handler answers

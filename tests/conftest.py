@@ -6,16 +6,54 @@ import os
 import re
 from pathlib import Path
 
+import email_validator
 import pytest
+from flask import Flask
 from flask.ctx import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 
 from casework import create_app
 from casework.extensions import db
 from config import TestConfig, _database_url
 from tests.builders import PASSWORD
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the test run (checked against the source)."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
+@pytest.fixture(autouse=True)
+def shared_template_bytecode(monkeypatch) -> None:
+    """Compile each template once per run, not once per test.
+
+    Every test builds a fresh app, and with it a Jinja environment that would compile the GOV.UK
+    Frontend macros all over again: without this, most of the time these tests take.
+    """
+    monkeypatch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": TEMPLATE_CACHE})
+
+
+@pytest.fixture(autouse=True)
+def example_test_addresses_are_valid(monkeypatch) -> None:
+    """Builders make @example.test addresses, which email-validator refuses outside test mode."""
+    monkeypatch.setattr(email_validator, "TEST_ENVIRONMENT", True)
+
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

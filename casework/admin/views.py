@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
 from casework.access import allow
-from casework.admin.forms import ROLE_HINTS, ConfirmForm, UserForm
+from casework.admin.forms import ConfirmForm, UserForm
 from casework.auth import services
 from casework.auth.models import User
 from casework.auth.roles import Role
@@ -47,20 +48,22 @@ def _details(form: UserForm) -> services.AccountDetails:
 
 
 def _show_link(user: User, raw_token: str) -> str:
-    link = url_for("auth.set_password", token=raw_token, _external=True)
+    # The configured address, not this request's host: the link is sent to someone else.
+    base = current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/")
+    link = base + url_for("auth.set_password", token=raw_token)
     return render_template("admin/password_link.html", user=user, link=link)
 
 
 @bp.route("/users")
 @allow(Role.ADMIN)
-def users():
+def users() -> ResponseReturnValue:
     people = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
     return render_template("admin/users.html", users=people)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @allow(Role.ADMIN)
-def new_user():
+def new_user() -> ResponseReturnValue:
     form = _form()
     if form.validate_on_submit():
         try:
@@ -71,12 +74,12 @@ def new_user():
             token = services.issue_password_token(user, current_user._get_current_object())
             flash(f"Account created for {user.name}.", "success")
             return _show_link(user, token)
-    return render_template("admin/user_form.html", form=form, user=None, role_hints=ROLE_HINTS)
+    return render_template("admin/user_form.html", form=form, user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
-def edit_user(user_id: int):
+def edit_user(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = _form(user)
     if form.validate_on_submit():
@@ -87,14 +90,12 @@ def edit_user(user_id: int):
         else:
             flash(f"Changes to {user.name} saved.", "success")
             return redirect(url_for("admin.users"))
-    return render_template(
-        "admin/user_form.html", form=form, user=user, role_hints=ROLE_HINTS, confirm=ConfirmForm()
-    )
+    return render_template("admin/user_form.html", form=form, user=user, confirm=ConfirmForm())
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @allow(Role.ADMIN)
-def set_active(user_id: int):
+def set_active(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -112,7 +113,7 @@ def set_active(user_id: int):
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])
 @allow(Role.ADMIN)
-def password_link(user_id: int):
+def password_link(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -27,10 +29,8 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when the password matches; a missing or corrupt hash never matches."""
     ph = hasher()
     if not stored_hash:
-        try:
+        with contextlib.suppress(VerificationError):
             ph.verify(_dummy_hash(ph), password)
-        except VerificationError:
-            pass
         return False
     try:
         return ph.verify(stored_hash, password)

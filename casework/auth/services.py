@@ -148,25 +148,23 @@ def update_user(user: User, details: AccountDetails, actor: User) -> None:
     _check_scope(details)
     if user.id == actor.id and details.role != Role.ADMIN:
         raise AccountError("You cannot remove your own administrator role", field="role")
-    scope_changed = (user.role, user.borough_id, user.agency_id) != (
-        details.role.value,
-        details.borough_id,
-        details.agency_id,
-    )
+    access_before = (user.role, user.borough_id, user.agency_id)
     user.email, user.name, user.role = email, details.name.strip(), details.role.value
     user.borough_id, user.agency_id = details.borough_id, details.agency_id
-    if scope_changed:
+    if (user.role, user.borough_id, user.agency_id) != access_before:
         end_all_sessions(user)
     db.session.commit()
     security_log.info("account updated user=%s by=%s", user.email, actor.email)
 
 
 def set_active(user: User, active: bool, actor: User, address: str) -> None:
-    """Deactivate (ending every session) or reactivate an account."""
+    """Deactivate (ending every session and password link) or reactivate an account."""
     if user.id == actor.id and not active:
         raise AccountError("You cannot deactivate your own account")
     user.active = active
     end_all_sessions(user)
+    if not active:
+        _retire_password_tokens(user)
     db.session.commit()
     verb = "reactivated" if active else "deactivated"
     security_log.info("account %s user=%s by=%s address=%s", verb, user.email, actor.email, address)
@@ -176,20 +174,24 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _retire_password_tokens(user: User) -> None:
+    """Stop every unused link of the user from working."""
+    now = utcnow()
+    unused = select(PasswordToken).where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
+    for token in db.session.scalars(unused):
+        token.used_at = now
+
+
 def issue_password_token(user: User, actor: User | None) -> str:
     """A one-time set-password token for the user; earlier unused tokens stop working."""
-    now = utcnow()
-    for old in db.session.scalars(
-        select(PasswordToken).where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
-    ):
-        old.used_at = now
+    _retire_password_tokens(user)
     raw = secrets.token_urlsafe(32)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     db.session.add(
         PasswordToken(
             user_id=user.id,
             token_hash=_token_hash(raw),
-            expires_at=now + timedelta(hours=hours),
+            expires_at=utcnow() + timedelta(hours=hours),
             created_by_id=actor.id if actor else None,
         )
     )
