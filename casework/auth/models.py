@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.roles import BOROUGH_ROLES, Role
@@ -37,6 +37,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # No daily deadline digest e-mail. A server default too, so rows inserted by plain SQL get one.
+    digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     borough: Mapped[Borough | None] = relationship()
     agency: Mapped[Agency | None] = relationship()

@@ -7,10 +7,13 @@ tasks call these; nothing else assigns `case.state`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from casework.auth.models import User
 from casework.auth.roles import Role
 from casework.cases import workflow
-from casework.cases.categories import CLEARED_BY, PARTY_ROLES, label
+from casework.cases.categories import CLEARED_BY, FLYTIP_SIZES, PARTY_ROLES, label
 from casework.cases.evidence_files import CheckedFile, discard, store
 from casework.cases.incident_models import ClearanceCost, FlytipDetails, Incident
 from casework.cases.models import Case, CaseEvent, CaseType, ReferenceCounter
@@ -27,8 +30,11 @@ from casework.cases.party_models import CaseParty, Person
 from casework.cases.record_models import Evidence, Note
 from casework.cases.scope import can_see, can_work
 from casework.db_types import utcnow
+from casework.deadlines import hooks as deadlines_hooks
 from casework.extensions import db
 from casework.places.models import Ward
+
+LONDON = ZoneInfo("Europe/London")  # "today" for dates people enter is the London date, not UTC's
 
 
 class CaseError(ValueError):
@@ -136,6 +142,20 @@ def _commit() -> None:
         raise StaleCase() from None
 
 
+@contextmanager
+def _stale_guard() -> Iterator[None]:
+    """Turn a flush that finds the case changed by someone else into StaleCase.
+
+    Queries autoflush, so the versioned UPDATE can fail before `_commit` (e.g. inside the deadline
+    hook's queries); under a race the loser must still get the clear message, not a server error.
+    """
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleCase() from None
+
+
 def _check_version(case: Case, expected_version: int | None) -> None:
     if expected_version is not None and case.version != expected_version:
         raise StaleCase()
@@ -207,6 +227,7 @@ def log_incident(actor: User, case_type_id: int, data: IncidentInput, priority_i
     db.session.add(case)
     record_event(case, actor, "created", f"Case opened: {case_type.name}", after={"state": case.state})
     stored = _add_incident_rows(actor, case, data)
+    deadlines_hooks.after_change(case, actor, deadlines_hooks.LOGGED, now=now)
     _commit_or_discard(stored)
     return case
 
@@ -220,6 +241,7 @@ def add_incident(actor: User, case: Case, data: IncidentInput) -> Incident:
     _ward_for(actor, data.ward_id)
     stored = _add_incident_rows(actor, case, data)
     case.updated_at = utcnow()
+    deadlines_hooks.after_change(case, actor, deadlines_hooks.INCIDENT_ADDED, now=case.updated_at)
     _commit_or_discard(stored)
     return case.incidents[-1]
 
@@ -308,7 +330,8 @@ def fire(
     problems = workflow.problems(transition, case, given)
     if problems:
         raise CaseError(problems[0], _field_for(problems[0]))
-    _apply(actor, case, transition, given)
+    with _stale_guard():
+        _apply(actor, case, transition, given)
     _commit()
     return case
 
@@ -323,10 +346,16 @@ def _field_for(problem: str) -> str | None:
     return None
 
 
-def _apply(actor: User, case: Case, transition: workflow.Transition, given: workflow.TransitionInput) -> None:
+def _apply(
+    actor: User | None,
+    case: Case,
+    transition: workflow.Transition,
+    given: workflow.TransitionInput,
+    now: datetime | None = None,
+) -> None:
     before = {"state": case.state, "outcome": case.outcome}
     case.state = transition.target
-    now = utcnow()
+    now = now or utcnow()
     case.updated_at = now
     if transition.name == "request_closure":
         case.requested_outcome = given.outcome
@@ -347,6 +376,20 @@ def _apply(actor: User, case: Case, transition: workflow.Transition, given: work
         after["reason"] = given.reason.strip()
         summary += f". Reason: {given.reason.strip()}"
     record_event(case, actor, f"transition:{transition.name}", summary, before, after)
+    deadlines_hooks.after_change(case, actor, deadlines_hooks.TRANSITION, now=now, old_state=before["state"])
+
+
+def escalate_to_panel(case: Case, reason: str, now: datetime) -> bool:
+    """Refer the case to a panel as the system (the deadline sweep's last rung), in the caller's
+    transaction (not committed). No role check, but the workflow still decides: the case moves only
+    from a state refer_to_panel leaves from. Recorded with no actor ('system'). True when it moved.
+    """
+    transition = workflow.TRANSITION_BY_NAME["refer_to_panel"]
+    given = workflow.TransitionInput(reason=reason)
+    if case.state not in transition.sources or workflow.problems(transition, case, given):
+        return False
+    _apply(None, case, transition, given, now)
+    return True
 
 
 def allowed_transitions(actor: User, case: Case) -> list[workflow.Transition]:
@@ -412,8 +455,12 @@ def bulk_assign(actor: User, case_ids: list[int], officer: User) -> list[Case]:
     cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids))))
     if not cases or len(cases) != len(set(case_ids)):
         raise CaseError("Select the cases to assign", "case_ids")
-    for case in cases:
-        _assign_one(actor, case, officer)
+    try:
+        for case in cases:
+            _assign_one(actor, case, officer)
+    except CaseError:
+        db.session.rollback()  # all or none: undo the cases already changed before the refusal
+        raise
     _commit()
     return cases
 
@@ -438,7 +485,7 @@ def record_clearance(
         raise CaseError("This incident has no flytipping details")
     if cleared_by not in dict(CLEARED_BY):
         raise CaseError("Select who cleared the flytip", "cleared_by")
-    if cleared_on > utcnow().date():
+    if cleared_on > utcnow().astimezone(LONDON).date():
         raise CaseError("The clearance date must be today or in the past", "cleared_on")
     if cost is not None and cost < 0:
         raise CaseError("The cost must be £0 or more", "cost")
@@ -449,6 +496,8 @@ def record_clearance(
     case.updated_at = utcnow()
     who = label(CLEARED_BY, cleared_by).lower()
     record_event(case, actor, "clearance_recorded", f"Flytip cleared on {cleared_on:%d %B %Y} by the {who}", before, after)
+    with _stale_guard():
+        deadlines_hooks.after_change(case, actor, deadlines_hooks.CLEARANCE, now=case.updated_at)
     _commit()
     return details
 
@@ -465,6 +514,11 @@ def set_clearance_costs(actor: User, costs: dict[str, Decimal]) -> None:
     """Set the default clearance cost per size (admins)."""
     if actor.role_enum != Role.ADMIN:
         raise NotAllowed("Only an administrator can change clearance costs")
+    for size, cost in costs.items():  # check every cost before writing any
+        if size not in dict(FLYTIP_SIZES):
+            raise CaseError("Unknown flytip size", size)
+        if cost < 0:
+            raise CaseError("Costs must be £0 or more", size)
     for size, cost in costs.items():
         if cost < 0:
             raise CaseError("Costs must be £0 or more", size)
@@ -524,6 +578,8 @@ def _attach_person(actor: User, case: Case, person: Person, role: str) -> CasePa
 def add_party(actor: User, case: Case, role: str, person: Person | None = None, new: PersonInput | None = None) -> CaseParty:
     """Put a person on a case: an existing person (linking their cases) or a new one."""
     _require_work(actor, case)
+    if role not in dict(PARTY_ROLES):  # before a new person is added to the session
+        raise CaseError("Select the person's part in the case", "role")
     if person is None:
         if new is None or new.is_empty:
             raise CaseError("Enter the person's name or contact details", "first_name")

@@ -99,3 +99,55 @@ class WorkingCalendar:
                     return (begin + remaining).astimezone(start.tzinfo)
                 remaining -= closes - begin
             local = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=LONDON)
+
+    def before_working_days(self, due: datetime, days: int) -> datetime:
+        """The same London time of day, `days` working days before `due` (for reminder times)."""
+        local = due.astimezone(LONDON)
+        day = self.add_working_days(local.date(), -days)
+        return datetime.combine(day, local.time(), tzinfo=LONDON).astimezone(due.tzinfo)
+
+    def before_working_hours(self, due: datetime, hours: float) -> datetime:
+        """The time `hours` office hours (09:00-17:00 London, working days) before `due`."""
+        remaining = timedelta(hours=hours)
+        local = due.astimezone(LONDON)
+        while True:
+            day = local.date()
+            opens = datetime.combine(day, OFFICE_OPENS, tzinfo=LONDON)
+            closes = datetime.combine(day, END_OF_DAY, tzinfo=LONDON)
+            if self.is_working_day(day) and local > opens:
+                end = min(local, closes)
+                if end - remaining >= opens:
+                    return (end - remaining).astimezone(due.tzinfo)
+                remaining -= end - opens
+            local = datetime.combine(day - timedelta(days=1), time(23, 59), tzinfo=LONDON)
+
+    def end_of_working_day(self, day: date) -> datetime:
+        """The end of the working day `day` (17:00 London), as an aware datetime."""
+        return datetime.combine(day, END_OF_DAY, tzinfo=LONDON)
+
+
+def current_calendar() -> WorkingCalendar:
+    """The working calendar with the council's closure days from the database.
+
+    Cached on `flask.g`, so once per request or task; changing closures clears it.
+    """
+    from flask import g
+
+    calendar = g.get("_working_calendar")
+    if calendar is None:
+        from casework.deadlines.models import ClosureDay
+        from casework.extensions import db
+
+        closures = db.session.scalars(db.select(ClosureDay.day)).all()
+        calendar = g._working_calendar = WorkingCalendar.with_closures(closures)
+    return calendar
+
+
+def forget_current_calendar() -> None:
+    """Drop the cached calendar (after closure days change)."""
+    from flask import g
+
+    g.pop("_working_calendar", None)
+
+
+calendar_now = current_calendar
