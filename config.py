@@ -133,6 +133,13 @@ class Config:
     DEADLINE_DIGEST_HOUR = int(os.environ.get("CASEWORK_DIGEST_HOUR", "7"))  # London time, working days
     DEADLINE_DIGEST_CHECK_MINUTES = float(os.environ.get("CASEWORK_DIGEST_CHECK_MINUTES", "15"))
 
+    # Partners (casework/partners): how much a referral shares, who a late partner action goes to,
+    # and when a panel's agenda is e-mailed (working days before the meeting; beat checks this often).
+    REFERRAL_SHARING_DEFAULT = os.environ.get("CASEWORK_REFERRAL_SHARING", "minimal")
+    PARTNER_ESCALATION_PANEL = os.environ.get("CASEWORK_PARTNER_ESCALATION_PANEL", "csmap")
+    PANEL_AGENDA_WORKING_DAYS = int(os.environ.get("CASEWORK_AGENDA_WORKING_DAYS", "3"))
+    PANEL_AGENDA_CHECK_MINUTES = float(os.environ.get("CASEWORK_AGENDA_CHECK_MINUTES", "10"))
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start with settings that are unsafe for this environment."""

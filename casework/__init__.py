@@ -19,6 +19,9 @@ BLUEPRINTS = (
     "casework.main.views:bp",
     "casework.cases.views:bp",
     "casework.health:bp",
+    "casework.deadlines.views:bp",
+    "casework.notifications.views:bp",
+    "casework.partners.views:bp",
 )
 
 
@@ -94,6 +97,8 @@ def _import_models() -> None:
     import casework.cases.models  # noqa: F401
     import casework.cases.party_models  # noqa: F401
     import casework.cases.record_models  # noqa: F401
+    import casework.deadlines.models  # noqa: F401
+    import casework.notifications.models  # noqa: F401
     import casework.partners.models  # noqa: F401
     import casework.places.models  # noqa: F401
     import casework.system.models  # noqa: F401

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from casework.auth import services as accounts
 from casework.auth.models import User
 from casework.auth.roles import Role
+from casework.demo_cases import seed_demo_cases
 from casework.extensions import db
+from casework.partners.demo import seed_demo_partners
 from casework.partners.models import Agency
 from casework.places.models import Borough, Ward
 
@@ -81,6 +83,8 @@ def seed_demo() -> dict[str, int]:
     boroughs = _seed_places(added)
     agencies = _seed_agencies(added)
     _seed_users(boroughs, agencies, added)
+    seed_demo_cases(boroughs, added)
+    seed_demo_partners(agencies, added)
     db.session.commit()
     return added
 

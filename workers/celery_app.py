@@ -9,7 +9,12 @@ from flask import Flask
 
 from workers.schedule import beat_schedule
 
-TASK_MODULES = ("workers.tasks.system",)
+TASK_MODULES = (
+    "workers.tasks.system",
+    "workers.tasks.notifications",
+    "workers.tasks.deadlines",
+    "workers.tasks.partners",
+)
 
 
 def celery_init_app(app: Flask) -> Celery:

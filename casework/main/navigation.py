@@ -16,7 +16,20 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role], frozenset[str]], ...] = (
     ("My cases", "cases.mine", STAFF, frozenset()),
     ("Case queue", "cases.queue", STAFF, frozenset({"cases.view"})),
     ("Search", "cases.search", STAFF, frozenset({"cases.person"})),
+    (
+        "Referrals",
+        "partners.referrals",
+        frozenset({Role.PARTNER, Role.MANAGER}),
+        frozenset({"partners.referral", "partners.decline", "partners.close", "partners.shared_case"}),
+    ),
+    (
+        "Panels",
+        "partners.panels",
+        frozenset({Role.MANAGER, Role.PARTNER}),
+        frozenset({"partners.panel", "partners.edit_panel", "partners.new_meeting", "partners.meeting"}),
+    ),
     ("Users", "admin.users", frozenset({Role.ADMIN}), frozenset({"admin.edit_user", "admin.new_user"})),
+    ("Messages", "notifications.messages", frozenset({Role.ADMIN}), frozenset({"notifications.message"})),
     ("Settings", "cases.settings", frozenset({Role.ADMIN}), frozenset()),
     ("Your account", "main.account", frozenset(Role), frozenset({"auth.change_password"})),
 )

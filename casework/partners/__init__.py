@@ -1,1 +1,1 @@
-"""Partner agencies of the partnership, and (later) panels and referrals."""
+"""Partner agencies and their contacts, panels and their meetings, referrals and the partner view."""
