@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from casework.cases import workflow
-from casework.cases.queries import SORTS, STATUSES, FilterChoices, QueueFilter
+from casework.cases.queries import DUES, SORTS, STATUSES, FilterChoices, QueueFilter
 
 
 class QueueFilterForm(FlaskForm):
@@ -48,6 +48,12 @@ class QueueFilterForm(FlaskForm):
     officer = SelectField("Assigned to", widget=GovSelect())
     unassigned = BooleanField("Only cases nobody is assigned to", widget=GovCheckboxInput())
     priority = SelectField("Priority", widget=GovSelect())
+    due = RadioField(
+        "Deadlines",
+        widget=GovRadioInput(),
+        choices=list(DUES),
+        description=f"{DUES[2][1]} leaves out cases that are already overdue.",
+    )
     sort = SelectField("Sort by", widget=GovSelect(), choices=list(SORTS))
 
     @classmethod
@@ -63,6 +69,7 @@ class QueueFilterForm(FlaskForm):
             officer=str(f.officer or ""),
             unassigned=f.unassigned,
             priority=str(f.priority or ""),
+            due=f.due or "",
             sort=f.sort,
         )
         form.type.choices = [(t.code, t.name) for t in choices.types]

@@ -9,7 +9,10 @@ filter columns) and `ix_cases_open_recent` (created, id, then the filter columns
 borough, open, one type, newest first, 50 rows) is an ordered index scan stopped after 50 rows, and
 its counts per state are one GROUP BY answered by an index-only scan of the matching open cases.
 Filter values are turned into ids in Python (types, boroughs) so no join is needed to filter. Views
-over closed cases (status=closed or all) read the full-table indexes and cost more at scale.
+over closed cases (status=closed or all) read the full-table indexes and cost more at scale. The
+"overdue" and "due soon" filters are EXISTS probes into the partial index of open deadlines
+(case_id, due_at), one index lookup per candidate case, and the page's "Due" column is one grouped
+query over the page's case ids on the same index.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from casework.cases.location import LocationError, normalise_postcode
 from casework.cases.models import Case, CaseType, Priority
 from casework.cases.party_models import CaseParty, Person
 from casework.cases.scope import case_scope
+from casework.db_types import utcnow
+from casework.deadlines.models import Deadline
+from casework.deadlines.queries import due_soon_clause, overdue_case_ids_clause
 from casework.extensions import db
 from casework.formatting import london
 from casework.places.models import Borough, Ward
@@ -60,6 +66,13 @@ SORTS: tuple[tuple[str, str], ...] = (
     ("state", "State"),
 )
 TRUTHY = frozenset({"1", "y", "yes", "on", "true"})
+
+DUE_SOON_WORKING_DAYS = 2
+DUES: tuple[tuple[str, str], ...] = (
+    ("", "Any"),
+    ("overdue", "Overdue"),
+    ("soon", f"Due within {DUE_SOON_WORKING_DAYS} working days"),
+)
 
 
 # ---- what a user may filter by -------------------------------------------------------------------
@@ -114,6 +127,7 @@ class QueueFilter:
     officer: int | None = None
     unassigned: bool = False
     priority: int | None = None
+    due: str | None = None  # "overdue" or "soon" (due within DUE_SOON_WORKING_DAYS, not yet overdue)
     status: str = "open"
     sort: str = "newest"
     page: int = 1
@@ -133,6 +147,7 @@ class QueueFilter:
             "officer": merged.officer,
             "unassigned": "1" if merged.unassigned else None,
             "priority": merged.priority,
+            "due": merged.due,
             "sort": merged.sort if merged.sort != "newest" else None,
             "page": merged.page if merged.page != 1 else None,
         }
@@ -219,6 +234,15 @@ def parse_filter(args, choices: FilterChoices) -> tuple[QueueFilter, list[str]]:
         priority = None
     result.priority = priority
 
+    due = (args.get("due") or "").strip().lower()
+    if due in dict(DUES) and due:
+        result.due = due
+    elif due and due != "any":
+        problems.append(
+            f"The deadline filter “{due[:20]}” was ignored: choose overdue "
+            f"or due within {DUE_SOON_WORKING_DAYS} working days"
+        )
+
     sort = (args.get("sort") or "newest").strip()
     if sort in dict(SORTS):
         result.sort = sort
@@ -248,8 +272,18 @@ def _state_clause(codes: frozenset[str]) -> ColumnElement[bool] | None:
     return Case.state.in_(sorted(codes))
 
 
-def _base_clauses(user: User, f: QueueFilter) -> list[ColumnElement[bool]]:
-    """Every condition of the filter except the states (scope first)."""
+def due_clauses(due: str | None, now: datetime) -> list[ColumnElement[bool]]:
+    """The conditions of the deadline filter at `now`: "soon" leaves out overdue cases, so that the
+    two choices never list the same case."""
+    if due == "overdue":
+        return [overdue_case_ids_clause(now)]
+    if due == "soon":
+        return [due_soon_clause(now, DUE_SOON_WORKING_DAYS), ~overdue_case_ids_clause(now)]
+    return []
+
+
+def _base_clauses(user: User, f: QueueFilter, now: datetime | None = None) -> list[ColumnElement[bool]]:
+    """Every condition of the filter except the states (scope first); `now` times the deadline filter."""
     clauses: list[ColumnElement[bool]] = [case_scope(user)]
     if f.borough_id is not None:
         clauses.append(Case.borough_id == f.borough_id)
@@ -265,6 +299,8 @@ def _base_clauses(user: User, f: QueueFilter) -> list[ColumnElement[bool]]:
         clauses.append(Case.assigned_to_id == f.officer)
     if f.priority is not None:
         clauses.append(Case.priority_id == f.priority)
+    if f.due:
+        clauses.extend(due_clauses(f.due, now or utcnow()))
     return clauses
 
 
@@ -273,9 +309,9 @@ def _where(select_: Select, clauses: list[ColumnElement[bool]], states: frozense
     return select_.where(*clauses, *([state] if state is not None else []))
 
 
-def state_counts(user: User, f: QueueFilter) -> dict[str, int]:
+def state_counts(user: User, f: QueueFilter, now: datetime | None = None) -> dict[str, int]:
     """Cases per state for the filter without its state choice: one GROUP BY query."""
-    query = _where(select(Case.state, func.count()), _base_clauses(user, f), f.counted_states)
+    query = _where(select(Case.state, func.count()), _base_clauses(user, f, now), f.counted_states)
     found = dict(db.session.execute(query.group_by(Case.state)).tuples().all())
     return {
         state.code: found.get(state.code, 0) for state in workflow.STATES if state.code in f.counted_states
@@ -309,15 +345,36 @@ def _list_options() -> tuple:
     )
 
 
+@dataclass(frozen=True)
+class NextDue:
+    """A case's earliest open deadline, for the queue's "Due" column."""
+
+    due_at: datetime
+    overdue: bool
+
+
+def next_due(case_ids: list[int], now: datetime) -> dict[int, NextDue]:
+    """The earliest open deadline of each of these cases (those with one), in one grouped query."""
+    if not case_ids:
+        return {}
+    query = (
+        select(Deadline.case_id, func.min(Deadline.due_at))
+        .where(Deadline.case_id.in_(case_ids), Deadline.met_at.is_(None), Deadline.cancelled_at.is_(None))
+        .group_by(Deadline.case_id)
+    )
+    return {case_id: NextDue(due_at, due_at <= now) for case_id, due_at in db.session.execute(query)}
+
+
 @dataclass
 class QueuePage:
-    """One page of the queue with its counts."""
+    """One page of the queue with its counts and each listed case's earliest open deadline."""
 
     cases: list[Case]
     counts: dict[str, int]
     total: int
     page: int
     pages: int
+    due: dict[int, NextDue] = field(default_factory=dict)
 
     @property
     def first_number(self) -> int:
@@ -328,18 +385,20 @@ class QueuePage:
         return min(self.page * PAGE_SIZE, self.total)
 
 
-def queue_page(user: User, f: QueueFilter) -> QueuePage:
-    """The page of cases the filter asks for (a page past the end shows the last page)."""
-    counts = state_counts(user, f)
+def queue_page(user: User, f: QueueFilter, now: datetime | None = None) -> QueuePage:
+    """The page of cases the filter asks for (a page past the end shows the last page), at `now`."""
+    now = now or utcnow()
+    counts = state_counts(user, f, now)
     total = sum(count for code, count in counts.items() if code in f.listed_states)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(f.page, pages)
     cases: list[Case] = []
     if total:
-        query = _where(select(Case), _base_clauses(user, f), f.listed_states)
+        query = _where(select(Case), _base_clauses(user, f, now), f.listed_states)
         query = query.options(*_list_options()).order_by(*_ordering(f.sort))
         cases = list(db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    return QueuePage(cases=cases, counts=counts, total=total, page=page, pages=pages)
+    due = next_due([c.id for c in cases], now)
+    return QueuePage(cases=cases, counts=counts, total=total, page=page, pages=pages, due=due)
 
 
 def page_numbers(page: int, pages: int) -> list[int | None]:
@@ -574,10 +633,12 @@ def _csv_row(case_: Case) -> list[str]:
     return [safe_cell(value) for value in row]
 
 
-def export_rows(user: User, f: QueueFilter, batch: int = 500) -> Iterator[list[str]]:
-    """The header and one row per case matching the filter (every page), fetched in batches."""
+def export_rows(
+    user: User, f: QueueFilter, batch: int = 500, *, now: datetime | None = None
+) -> Iterator[list[str]]:
+    """The header and one row per case matching the filter at `now` (every page), fetched in batches."""
     yield CSV_HEADER
-    query = _where(select(Case), _base_clauses(user, f), f.listed_states)
+    query = _where(select(Case), _base_clauses(user, f, now), f.listed_states)
     query = query.options(
         *_list_options(), selectinload(Case.incidents).selectinload(Incident.flytip)
     ).order_by(*_ordering(f.sort))

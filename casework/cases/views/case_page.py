@@ -44,6 +44,8 @@ from casework.cases.record_models import Evidence
 from casework.cases.scope import case_scope
 from casework.cases.timeline import build_timeline
 from casework.cases.views import bp
+from casework.db_types import utcnow
+from casework.deadlines.services import deadline_history, open_deadlines
 from casework.extensions import db
 
 STAFF = (Role.OFFICER, Role.MANAGER)
@@ -113,6 +115,8 @@ def _render_case(case: Case, form=None, status: int = 200, **forms) -> ResponseR
         "cases/case_page.html",
         case=case,
         form=form,
+        deadlines=open_deadlines(case, now=utcnow()),
+        finished_deadlines=[row for row in deadline_history(case) if not row.is_open],
         timeline=build_timeline(case),
         direct_transitions=[t for t in transitions if not (t.needs_outcome or t.needs_reason)],
         input_transitions=[t for t in transitions if t.needs_outcome or t.needs_reason],

@@ -74,7 +74,7 @@ def _render_queue(args: MultiDict, assign_form: BulkAssignForm | None = None):
     user = _user()
     choices = queries.filter_choices(user)
     current, problems = queries.parse_filter(args, choices)
-    page = queries.queue_page(user, current)
+    page = queries.queue_page(user, current, now=utcnow())
     if assign_form is None and user.role_enum == Role.MANAGER:
         assign_form = BulkAssignForm(formdata=None, back=_query_string(current))
     if assign_form is not None:
@@ -165,9 +165,10 @@ def _csv_text(rows: Iterable[list[str]], batch: int = 200) -> Iterator[str]:
 def export_csv():
     user = _user()
     current, _ = queries.parse_filter(request.args, queries.filter_choices(user))
-    filename = f"cases-{london(utcnow()):%Y-%m-%d}.csv"
+    now = utcnow()
+    filename = f"cases-{london(now):%Y-%m-%d}.csv"
     return Response(
-        stream_with_context(_csv_text(queries.export_rows(user, current))),
+        stream_with_context(_csv_text(queries.export_rows(user, current, now=now))),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
