@@ -90,6 +90,9 @@ def database_url(tmp_path_factory) -> str:
     app = create_app(make_config(url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
         upgrade(directory=MIGRATIONS)
+        # The migrations seed reference data (case types, service levels, panels); every test starts
+        # from empty tables instead, so no test depends on running first.
+        _empty_tables()
         db.engine.dispose()
     return url
 
