@@ -495,7 +495,7 @@ def record_clearance(
     after = {"cleared_on": _iso(cleared_on), "cleared_by": cleared_by, "cost": _money(details.clearance_cost)}
     case.updated_at = utcnow()
     who = label(CLEARED_BY, cleared_by).lower()
-    record_event(case, actor, "clearance_recorded", f"Flytip cleared on {cleared_on:%d %B %Y} by the {who}", before, after)
+    record_event(case, actor, "clearance_recorded", f"Flytip cleared on {cleared_on.day} {cleared_on:%B %Y} by the {who}", before, after)
     with _stale_guard():
         deadlines_hooks.after_change(case, actor, deadlines_hooks.CLEARANCE, now=case.updated_at)
     _commit()
