@@ -92,15 +92,15 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     """Import every area's models so that SQLAlchemy and Alembic see all tables."""
-    import casework.auth.models  # noqa: F401
-    import casework.cases.incident_models  # noqa: F401
-    import casework.cases.models  # noqa: F401
-    import casework.cases.party_models  # noqa: F401
-    import casework.cases.record_models  # noqa: F401
-    import casework.deadlines.models  # noqa: F401
-    import casework.notifications.models  # noqa: F401
-    import casework.partners.models  # noqa: F401
-    import casework.places.models  # noqa: F401
+    import casework.auth.models
+    import casework.cases.incident_models
+    import casework.cases.models
+    import casework.cases.party_models
+    import casework.cases.record_models
+    import casework.deadlines.models
+    import casework.notifications.models
+    import casework.partners.models
+    import casework.places.models
     import casework.system.models  # noqa: F401
 
 
@@ -118,9 +118,8 @@ def _register_blueprints(app: Flask) -> None:
 def _init_hooks(app: Flask) -> None:
     from casework.access import enforce_access
     from casework.errors import init_errors
-    from casework.security import init_security
-
     from casework.formatting import init_formatting
+    from casework.security import init_security
 
     init_formatting(app)
     init_security(app)

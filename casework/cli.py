@@ -34,7 +34,9 @@ def seed_demo_command() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--borough-id", type=int, default=None)
 @click.option("--agency-id", type=int, default=None)
-def create_user_command(email: str, name: str, role: str, borough_id: int | None, agency_id: int | None) -> None:
+def create_user_command(
+    email: str, name: str, role: str, borough_id: int | None, agency_id: int | None
+) -> None:
     """Create an account and print a one-time link to set its password."""
     details = accounts.AccountDetails(email, name, Role(role), borough_id, agency_id)
     try:

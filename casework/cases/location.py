@@ -10,7 +10,8 @@ from functools import lru_cache
 from pyproj import Transformer
 
 # The Royal Mail formats (A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA) and GIR 0AA.
-POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$")  # noqa: E501
+OUTWARD = r"[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y])"
+POSTCODE_RE = re.compile(rf"^(GIR ?0AA|{OUTWARD} ?[0-9][ABD-HJLNP-UW-Z]{{2}})$")
 
 # Great Britain's extent on the National Grid, and in degrees, with a margin.
 EASTING_RANGE = (0, 700_000)
@@ -82,8 +83,15 @@ def resolve_point(
     if (easting is None) != (northing is None):
         raise LocationError("Enter both easting and northing, or neither", "easting")
     if latitude is not None and longitude is not None:
-        _check_range(latitude, LATITUDE_RANGE, "Latitude must be in Great Britain, between 49.8 and 60.9", "latitude")
-        _check_range(longitude, LONGITUDE_RANGE, "Longitude must be in Great Britain, between -8.7 and 1.8", "longitude")
+        _check_range(
+            latitude, LATITUDE_RANGE, "Latitude must be in Great Britain, between 49.8 and 60.9", "latitude"
+        )
+        _check_range(
+            longitude,
+            LONGITUDE_RANGE,
+            "Longitude must be in Great Britain, between -8.7 and 1.8",
+            "longitude",
+        )
         east, north = to_grid(latitude, longitude)
         return Point(round(latitude, 6), round(longitude, 6), east, north)
     if easting is not None and northing is not None:

@@ -125,7 +125,9 @@ class Case(db.Model):
     parties: Mapped[list[CaseParty]] = relationship(back_populates="case", cascade="all, delete-orphan")
     notes: Mapped[list[Note]] = relationship(back_populates="case", order_by="Note.created_at.desc()")
     evidence: Mapped[list[Evidence]] = relationship(back_populates="case", order_by="Evidence.uploaded_at")
-    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="(CaseEvent.at.desc(), CaseEvent.id.desc())")
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="(CaseEvent.at.desc(), CaseEvent.id.desc())"
+    )
 
     @property
     def is_open(self) -> bool:

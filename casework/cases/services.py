@@ -90,7 +90,9 @@ class PersonInput:
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.first_name.strip(), self.last_name.strip(), self.phone.strip(), self.email.strip()))
+        return not any(
+            (self.first_name.strip(), self.last_name.strip(), self.phone.strip(), self.email.strip())
+        )
 
 
 @dataclass
@@ -181,7 +183,9 @@ def next_reference(borough_id: int, borough_code: str, year: int) -> str:
     if number is None:
         try:
             with db.session.begin_nested():
-                db.session.execute(insert(ReferenceCounter).values(borough_id=borough_id, year=year, last_number=1))
+                db.session.execute(
+                    insert(ReferenceCounter).values(borough_id=borough_id, year=year, last_number=1)
+                )
             number = 1
         except IntegrityError:  # another request created the counter first
             number = db.session.execute(bump).scalar_one()
@@ -367,7 +371,9 @@ def _apply(
     elif before["state"] == "closed" or transition.name == "decline_closure":
         case.outcome, case.closed_at, case.duplicate_of, case.requested_outcome = None, None, None, None
     after = {"state": case.state, "outcome": case.outcome}
-    summary = f"{transition.label}: {workflow.state_label(before['state'])} to {workflow.state_label(case.state)}"
+    summary = (
+        f"{transition.label}: {workflow.state_label(before['state'])} to {workflow.state_label(case.state)}"
+    )
     if given.outcome and transition.needs_outcome:
         summary += f" (outcome: {workflow.outcome_label(given.outcome)})"
     if given.outcome == "duplicate" and given.duplicate_of is not None:
@@ -489,13 +495,26 @@ def record_clearance(
         raise CaseError("The clearance date must be today or in the past", "cleared_on")
     if cost is not None and cost < 0:
         raise CaseError("The cost must be £0 or more", "cost")
-    before = {"cleared_on": _iso(details.cleared_on), "cleared_by": details.cleared_by, "cost": _money(details.clearance_cost)}
+    before = {
+        "cleared_on": _iso(details.cleared_on),
+        "cleared_by": details.cleared_by,
+        "cost": _money(details.clearance_cost),
+    }
     details.cleared_on, details.cleared_by = cleared_on, cleared_by
-    details.clearance_cost = cost if cost is not None else (details.clearance_cost or default_clearance_cost(details.size))
+    details.clearance_cost = (
+        cost if cost is not None else (details.clearance_cost or default_clearance_cost(details.size))
+    )
     after = {"cleared_on": _iso(cleared_on), "cleared_by": cleared_by, "cost": _money(details.clearance_cost)}
     case.updated_at = utcnow()
     who = label(CLEARED_BY, cleared_by).lower()
-    record_event(case, actor, "clearance_recorded", f"Flytip cleared on {cleared_on.day} {cleared_on:%B %Y} by the {who}", before, after)
+    record_event(
+        case,
+        actor,
+        "clearance_recorded",
+        f"Flytip cleared on {cleared_on.day} {cleared_on:%B %Y} by the {who}",
+        before,
+        after,
+    )
     with _stale_guard():
         deadlines_hooks.after_change(case, actor, deadlines_hooks.CLEARANCE, now=case.updated_at)
     _commit()
@@ -568,14 +587,18 @@ def _attach_person(actor: User, case: Case, person: Person, role: str) -> CasePa
         raise CaseError("Select the person's part in the case", "role")
     for part in case.parties:
         if part.person is person and part.role == role:
-            raise CaseError(f"{person.full_name} is already on this case as {label(PARTY_ROLES, role).lower()}", "role")
+            raise CaseError(
+                f"{person.full_name} is already on this case as {label(PARTY_ROLES, role).lower()}", "role"
+            )
     party = CaseParty(case=case, person=person, role=role, added_at=utcnow())
     db.session.add(party)
     record_event(case, actor, "party_added", f"{label(PARTY_ROLES, role)} added")
     return party
 
 
-def add_party(actor: User, case: Case, role: str, person: Person | None = None, new: PersonInput | None = None) -> CaseParty:
+def add_party(
+    actor: User, case: Case, role: str, person: Person | None = None, new: PersonInput | None = None
+) -> CaseParty:
     """Put a person on a case: an existing person (linking their cases) or a new one."""
     _require_work(actor, case)
     if role not in dict(PARTY_ROLES):  # before a new person is added to the session
@@ -590,7 +613,12 @@ def add_party(actor: User, case: Case, role: str, person: Person | None = None, 
 
 
 def _add_evidence_row(
-    actor: User, case: Case, checked: CheckedFile, incident: Incident | None = None, description: str = "", internal: bool = False
+    actor: User,
+    case: Case,
+    checked: CheckedFile,
+    incident: Incident | None = None,
+    description: str = "",
+    internal: bool = False,
 ) -> str:
     stored_name, digest = store(checked)
     db.session.add(
@@ -611,12 +639,16 @@ def _add_evidence_row(
             uploaded_at=utcnow(),
         )
     )
-    where = f" (photo taken at {checked.latitude}, {checked.longitude})" if checked.latitude is not None else ""
+    where = (
+        f" (photo taken at {checked.latitude}, {checked.longitude})" if checked.latitude is not None else ""
+    )
     record_event(case, actor, "evidence_added", f"Evidence added: {checked.original_name}{where}")
     return stored_name
 
 
-def add_evidence(actor: User, case: Case, checked: CheckedFile, description: str = "", internal: bool = False) -> None:
+def add_evidence(
+    actor: User, case: Case, checked: CheckedFile, description: str = "", internal: bool = False
+) -> None:
     """Store an uploaded file as evidence on the case."""
     _require_work(actor, case)
     stored = _add_evidence_row(actor, case, checked, description=description, internal=internal)

@@ -70,12 +70,31 @@ OUTCOMES_WITHOUT_CLEARANCE = frozenset({"duplicate", "not_our_responsibility"})
 
 STATES: tuple[State, ...] = (
     State("new", "New", "Logged, not yet looked at by the team.", tag="light-blue"),
-    State("triaged", "Triaged", "Checked and prioritised; waiting for an officer to investigate.", tag="blue"),
+    State(
+        "triaged", "Triaged", "Checked and prioritised; waiting for an officer to investigate.", tag="blue"
+    ),
     State("under_investigation", "Under investigation", "An officer is gathering evidence.", tag="purple"),
-    State("enforcement_action", "Enforcement action", "Warnings, notices or penalties are being issued.", tag="orange"),
-    State("awaiting_compliance", "Awaiting compliance", "Waiting to see whether a notice is complied with.", tag="yellow"),
-    State("referred_to_panel", "Referred to panel", "A multi-agency panel is considering the case.", tag="pink"),
-    State("closure_requested", "Closure requested", "The officer asks a manager to approve closing the case.", tag="turquoise"),
+    State(
+        "enforcement_action",
+        "Enforcement action",
+        "Warnings, notices or penalties are being issued.",
+        tag="orange",
+    ),
+    State(
+        "awaiting_compliance",
+        "Awaiting compliance",
+        "Waiting to see whether a notice is complied with.",
+        tag="yellow",
+    ),
+    State(
+        "referred_to_panel", "Referred to panel", "A multi-agency panel is considering the case.", tag="pink"
+    ),
+    State(
+        "closure_requested",
+        "Closure requested",
+        "The officer asks a manager to approve closing the case.",
+        tag="turquoise",
+    ),
     State("closed", "Closed", "Finished, with a recorded outcome.", is_open=False, tag="grey"),
 )
 STATE_BY_CODE = {state.code: state for state in STATES}

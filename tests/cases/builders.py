@@ -80,9 +80,13 @@ def incident_input(borough: Borough, flytip: bool = True, **overrides) -> servic
     return services.IncidentInput(**values)
 
 
-def make_case(actor: User | None = None, code: str = "flytipping", borough: Borough | None = None, **overrides) -> Case:
+def make_case(
+    actor: User | None = None, code: str = "flytipping", borough: Borough | None = None, **overrides
+) -> Case:
     """A case logged through services.log_incident, as an officer would."""
     borough = borough or dartford()
     actor = actor or officer_in(borough)
     kind = case_type(code)
-    return services.log_incident(actor, kind.id, incident_input(borough, flytip=kind.is_flytipping, **overrides))
+    return services.log_incident(
+        actor, kind.id, incident_input(borough, flytip=kind.is_flytipping, **overrides)
+    )
