@@ -712,7 +712,7 @@ class _DemoWriter:
         ]
         if not usable:
             return 0
-        plans = self._plan(usable)
+        plans = self._plan(usable) + (self._cluster() if "DAR" in usable else [])
         with _services_clock(self.clock), _quick_sqlite_commits():
             for plan in sorted(plans, key=lambda p: -p.age):
                 self._play(plan)
@@ -746,6 +746,20 @@ class _DemoWriter:
                 _Plan(type_code, state, outcome, variant, borough, ages[index], ward=ward, place=place)
             )
         self._pick_originals(plans)
+        for plan in plans:
+            plan.created = self._reported_at(plan.age)
+        return plans
+
+    def _cluster(self) -> list[_Plan]:
+        """Three fresh, unassigned flytips in one Dartford ward, for a manager to assign at once."""
+        places = PLACES["DAR"]
+        ward = next((name for name in sorted(self._wards("DAR")) if len(places[name]) >= 3), None)
+        if ward is None:
+            return []
+        plans = [
+            _Plan("flytipping", "new", None, "", "DAR", age, ward=ward, place=place)
+            for age, place in zip((0.4, 1.2, 2.1), places[ward][:3], strict=False)
+        ]
         for plan in plans:
             plan.created = self._reported_at(plan.age)
         return plans
