@@ -12,6 +12,7 @@ from sqlalchemy import select
 from casework.auth import services as accounts
 from casework.auth.models import User
 from casework.auth.roles import Role
+from casework.deadlines.demo import stage_demo_deadlines
 from casework.demo_cases import seed_demo_cases
 from casework.extensions import db
 from casework.partners.demo import seed_demo_partners
@@ -84,6 +85,8 @@ def seed_demo() -> dict[str, int]:
     agencies = _seed_agencies(added)
     _seed_users(boroughs, agencies, added)
     seed_demo_cases(boroughs, added)
+    if added.get("cases"):
+        stage_demo_deadlines()
     seed_demo_partners(agencies, added)
     db.session.commit()
     return added
