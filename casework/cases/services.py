@@ -245,7 +245,13 @@ def add_incident(actor: User, case: Case, data: IncidentInput) -> Incident:
     _ward_for(actor, data.ward_id)
     stored = _add_incident_rows(actor, case, data)
     case.updated_at = utcnow()
-    deadlines_hooks.after_change(case, actor, deadlines_hooks.INCIDENT_ADDED, now=case.updated_at)
+    try:
+        with _stale_guard():
+            deadlines_hooks.after_change(case, actor, deadlines_hooks.INCIDENT_ADDED, now=case.updated_at)
+    except StaleCase:
+        for name in stored:  # the report was not saved, so neither are its files
+            discard(name)
+        raise
     _commit_or_discard(stored)
     return case.incidents[-1]
 
