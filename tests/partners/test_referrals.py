@@ -317,3 +317,24 @@ def test_the_last_rung_records_that_a_referral_is_needed_when_the_panel_is_not_s
     assert db.session.scalar(select(Referral.id)) is None
     needed = _events(case, "panel_escalation")
     assert len(needed) == 1 and "referral needed" in needed[0].summary
+
+
+def test_a_referral_to_a_panel_leaves_one_panel_review_clock_with_the_service_levels_in_force(app):
+    from tests.deadlines.builders import default_policies
+
+    default_policies()
+    case, manager = investigated_case()
+    csmap = panel(chair=manager_in(None))
+    referral = refer(case, manager, to_panel=csmap, actions=[(police(), "Patrol", None)])
+    db.session.expire_all()
+    open_reviews = list(
+        db.session.scalars(
+            select(Deadline).where(
+                Deadline.case_id == case.id,
+                Deadline.kind == "panel_review",
+                Deadline.met_at.is_(None),
+                Deadline.cancelled_at.is_(None),
+            )
+        )
+    )
+    assert [row.referral_id for row in open_reviews] == [referral.id]
