@@ -117,7 +117,9 @@ def _log_flytip_on_phone(tab: BrowserTab, ward: str, photo: str, screenshot) -> 
 
     page.get_by_label("Photos or documents (optional)").set_input_files(photo)
     screenshot(page, "case-journey-log-incident-phone")
-    page.locator("form button", has_text="Save report").last.click()
+    # Wait for the answer page: before it arrives the old heading also reads "Log an incident".
+    with page.expect_navigation():
+        page.locator("form button", has_text="Save report").last.click()
 
     # A repeat-report question may come first if an open flytip shares the postcode: this one is new.
     heading = page.get_by_role("heading", level=1)
