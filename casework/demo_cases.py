@@ -32,7 +32,7 @@ from casework.auth import services as accounts
 from casework.auth.models import User
 from casework.auth.roles import Role
 from casework.cases import services
-from casework.cases.categories import FLYTIP_SIZES, LAND_TYPES, label
+from casework.cases.categories import DEFAULT_CASE_TYPES, FLYTIP_SIZES, LAND_TYPES, label
 from casework.cases.evidence_files import CheckedFile, check_upload
 from casework.cases.incident_models import ClearanceCost, Incident
 from casework.cases.location import normalise_postcode, resolve_point
@@ -90,18 +90,7 @@ SECOND_WASTE_CHANCE = 0.3  # share of incidents with a second waste type
 
 # ---- reference data the demo needs ------------------------------------------------------------------
 
-CASE_TYPES = [
-    ("flytipping", "Flytipping", "flytipping"),
-    ("littering", "Littering", "environmental"),
-    ("graffiti", "Graffiti", "environmental"),
-    ("fly_posting", "Fly-posting", "environmental"),
-    ("abandoned_vehicle", "Abandoned vehicle", "environmental"),
-    ("dog_fouling", "Dog fouling", "environmental"),
-    ("noise", "Noise", "environmental"),
-    ("asb_personal", "ASB: personal", "asb"),
-    ("asb_nuisance", "ASB: nuisance", "asb"),
-    ("asb_environmental", "ASB: environmental", "asb"),
-]
+CASE_TYPES = DEFAULT_CASE_TYPES
 PRIORITIES = [
     (1, "Violent crime including domestic abuse"),
     (2, "Persistent anti-social behaviour and environmental crime"),

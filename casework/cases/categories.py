@@ -83,6 +83,21 @@ VULNERABILITIES: tuple[tuple[str, str], ...] = (
     ("other", "Other vulnerability"),
 )
 
+# The case types a new installation starts with (the first migration holds its own frozen copy);
+# councils add, rename or retire types as data afterwards. (code, name, group)
+DEFAULT_CASE_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("flytipping", "Flytipping", "flytipping"),
+    ("littering", "Littering", "environmental"),
+    ("graffiti", "Graffiti", "environmental"),
+    ("fly_posting", "Fly-posting", "environmental"),
+    ("abandoned_vehicle", "Abandoned vehicle", "environmental"),
+    ("dog_fouling", "Dog fouling", "environmental"),
+    ("noise", "Noise", "environmental"),
+    ("asb_personal", "ASB: personal", "asb"),
+    ("asb_nuisance", "ASB: nuisance", "asb"),
+    ("asb_environmental", "ASB: environmental", "asb"),
+)
+
 # Case type groups, for the list of case types held as data.
 TYPE_GROUPS: tuple[tuple[str, str], ...] = (
     ("flytipping", "Flytipping"),

@@ -7,23 +7,13 @@ from sqlalchemy import select
 from casework.auth.models import User
 from casework.auth.roles import Role
 from casework.cases import services
+from casework.cases.categories import DEFAULT_CASE_TYPES
 from casework.cases.models import Case, CaseType
 from casework.extensions import db
 from casework.places.models import Borough
 from tests.builders import make_borough, make_user
 
-CASE_TYPES = [
-    ("flytipping", "Flytipping", "flytipping"),
-    ("littering", "Littering", "environmental"),
-    ("graffiti", "Graffiti", "environmental"),
-    ("fly_posting", "Fly-posting", "environmental"),
-    ("abandoned_vehicle", "Abandoned vehicle", "environmental"),
-    ("dog_fouling", "Dog fouling", "environmental"),
-    ("noise", "Noise", "environmental"),
-    ("asb_personal", "ASB: personal", "asb"),
-    ("asb_nuisance", "ASB: nuisance", "asb"),
-    ("asb_environmental", "ASB: environmental", "asb"),
-]
+CASE_TYPES = DEFAULT_CASE_TYPES
 
 
 def make_case_types() -> dict[str, CaseType]:
