@@ -133,8 +133,7 @@ def bulk_assign():
         officer = db.session.get(User, int(form.officer.data))
         try:
             cases = services.bulk_assign(user, form.case_ids.data, officer)
-        except services.CaseError as error:
-            db.session.rollback()  # the service stops part-way: drop what it changed in the session
+        except services.CaseError as error:  # bulk_assign is all or none: it has undone any part
             (getattr(form, error.field or "", None) or form.case_ids).errors.append(error.message)
         else:
             noun = "case" if len(cases) == 1 else "cases"
