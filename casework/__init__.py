@@ -22,6 +22,12 @@ BLUEPRINTS = (
     "casework.deadlines.views:bp",
     "casework.notifications.views:bp",
     "casework.partners.views:bp",
+    "casework.risk.views:bp",
+    "casework.reviews.views:bp",
+    "casework.enforcement.views:bp",
+    "casework.letters.views:bp",
+    "casework.reports.views:bp",
+    "casework.api.open311.views:bp",
 )
 
 
@@ -92,15 +98,20 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     """Import every area's models so that SQLAlchemy and Alembic see all tables."""
+    import casework.api.open311.models
     import casework.auth.models
     import casework.cases.incident_models
     import casework.cases.models
     import casework.cases.party_models
     import casework.cases.record_models
     import casework.deadlines.models
+    import casework.enforcement.models
+    import casework.letters.models
     import casework.notifications.models
     import casework.partners.models
     import casework.places.models
+    import casework.reviews.models
+    import casework.risk.models
     import casework.system.models  # noqa: F401
 
 

@@ -9,15 +9,21 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from casework.api.open311.demo import seed_demo_open311
 from casework.auth import services as accounts
 from casework.auth.models import User
 from casework.auth.roles import Role
 from casework.deadlines.demo import stage_demo_deadlines
 from casework.demo_cases import seed_demo_cases
+from casework.enforcement.demo import seed_demo_enforcement
 from casework.extensions import db
+from casework.letters.demo import seed_demo_letters
 from casework.partners.demo import seed_demo_partners
 from casework.partners.models import Agency
 from casework.places.models import Borough, Ward
+from casework.reports.demo import seed_demo_report_incidents
+from casework.reviews.demo import seed_demo_reviews
+from casework.risk.demo import seed_demo_risk
 
 BOROUGHS = {
     ("Dartford", "DAR"): [
@@ -88,6 +94,13 @@ def seed_demo() -> dict[str, int]:
     if added.get("cases"):
         stage_demo_deadlines()
     seed_demo_partners(agencies, added)
+    # Built on the cases and partners above, in this order: letters are produced for the actions.
+    seed_demo_report_incidents(added)
+    seed_demo_risk(added)
+    seed_demo_reviews(added)
+    seed_demo_enforcement(added)
+    seed_demo_letters(added)
+    seed_demo_open311(added)
     db.session.commit()
     return added
 

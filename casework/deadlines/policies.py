@@ -59,6 +59,21 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "case_review_outcome", "Send the case review outcome", "ASB case review, after the meeting.", "cancel"
     ),
+    Kind("case_review_appeal", "Decide the case review appeal", "ASB case review appeal.", "cancel"),
+    Kind("risk_reassessment", "Reassess the victim's risk", "After a risk assessment.", "cancel"),
+    Kind(
+        "compliance_check",
+        "Check compliance",
+        "A warning or notice's compliance date: check the person has complied.",
+        "cancel",
+    ),
+    Kind("fpn_payment", "Fixed penalty payment", "An FPN's payment period (14 days).", "cancel"),
+    Kind(
+        "prosecution_review",
+        "Review an unpaid fixed penalty for prosecution",
+        "An FPN left unpaid after its payment period.",
+        "cancel",
+    ),
 )
 KIND_BY_CODE = {kind.code: kind for kind in KINDS}
 RISKS: tuple[tuple[str, str], ...] = (("standard", "Standard"), ("medium", "Medium"), ("high", "High"))

@@ -28,8 +28,16 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role], frozenset[str]], ...] = (
         frozenset({Role.MANAGER, Role.PARTNER}),
         frozenset({"partners.panel", "partners.edit_panel", "partners.new_meeting", "partners.meeting"}),
     ),
+    ("Case reviews", "reviews.index", STAFF, frozenset()),
+    (
+        "Dashboard",
+        "reports.dashboard",
+        frozenset({Role.MANAGER}),
+        frozenset({"reports.flycapture", "reports.performance"}),
+    ),
     ("Users", "admin.users", frozenset({Role.ADMIN}), frozenset({"admin.edit_user", "admin.new_user"})),
     ("Messages", "notifications.messages", frozenset({Role.ADMIN}), frozenset({"notifications.message"})),
+    ("Open311", "open311.clients", frozenset({Role.ADMIN}), frozenset()),
     ("Settings", "cases.settings", frozenset({Role.ADMIN}), frozenset()),
     ("Your account", "main.account", frozenset(Role), frozenset({"auth.change_password"})),
 )

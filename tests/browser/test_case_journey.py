@@ -29,6 +29,7 @@ PHOTO_NAME = "flytip.jpg"
 REFERENCE = re.compile(r"DAR-\d{4}-\d{5}")
 HOME_URL = re.compile(r"/home$")
 BULK_ASSIGN = "/cases/assign"
+TABLET_WIDTH = 641  # GOV.UK Frontend's tablet breakpoint, 40.0625em
 ALSO_ASSIGNED = 2  # besides the new case, when the ward has that many unassigned flytips
 
 
@@ -79,8 +80,12 @@ def _go_to(page: Page, section: str) -> None:
     """Follow a link of the service navigation, opening its "Menu" first on a small screen."""
     nav = page.locator(".govuk-service-navigation")
     toggle = nav.get_by_role("button", name="Menu")
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
-        toggle.click()
+    # Below the tablet breakpoint GOV.UK Frontend's script hides the links behind "Menu"; wait for
+    # the script rather than asking once, or the links can vanish between the check and the click.
+    if page.viewport_size["width"] < TABLET_WIDTH:
+        expect(toggle).to_be_visible()
+        if toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
     nav.get_by_role("link", name=section, exact=True).click()
 
 

@@ -39,6 +39,7 @@ from casework.cases.forms_case import (
 from casework.cases.incident_models import Incident
 from casework.cases.lookup import case_or_404
 from casework.cases.models import Case
+from casework.cases.panels import panels_for
 from casework.cases.party_models import CaseParty, Person
 from casework.cases.record_models import Evidence
 from casework.cases.scope import case_scope
@@ -118,6 +119,7 @@ def _render_case(case: Case, form=None, status: int = 200, **forms) -> ResponseR
         deadlines=open_deadlines(case, now=utcnow()),
         finished_deadlines=[row for row in deadline_history(case) if not row.is_open],
         timeline=build_timeline(case),
+        panels=panels_for(case, _me()),
         direct_transitions=[t for t in transitions if not (t.needs_outcome or t.needs_reason)],
         input_transitions=[t for t in transitions if t.needs_outcome or t.needs_reason],
         assign_form=assign_form,

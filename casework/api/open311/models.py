@@ -1,0 +1,1 @@
+"""Open311 clients and their API keys."""

@@ -1,0 +1,1 @@
+"""Enforcement actions (warning letter to prosecution), waste carrier checks, published prosecutions."""

@@ -1,0 +1,1 @@
+"""Letters and notices generated from templates each council can edit, as HTML and PDF."""

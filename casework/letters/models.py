@@ -1,0 +1,1 @@
+"""Letter templates (the council's wording) and generated letters."""

@@ -1,0 +1,1 @@
+"""Reports: the managers' dashboard, the Flycapture return and the scrutiny performance report."""

@@ -1,0 +1,1 @@
+"""The flycapture report's pages."""

@@ -1,0 +1,1 @@
+"""The performance report's pages."""

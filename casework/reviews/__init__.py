@@ -1,0 +1,1 @@
+"""ASB Case Review (the "Community Trigger"): applications, threshold, deadlines, recommendations, appeals."""

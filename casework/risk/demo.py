@@ -1,0 +1,7 @@
+"""Demo risk assessments at each level."""
+
+from __future__ import annotations
+
+
+def seed_demo_risk(added: dict[str, int]) -> None:
+    """Add the area's demo data when it is missing (idempotent); count what is added in `added`."""

@@ -1,0 +1,1 @@
+"""Risk assessments of ASB victims."""

@@ -1,0 +1,25 @@
+"""case review: further tables and columns
+
+Revision ID: b21a5e0c0002
+Revises: b21a5e0c0001
+Create Date: 2026-11-26 09:45:00
+
+"""
+
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = "b21a5e0c0002"
+down_revision = "b21a5e0c0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
