@@ -140,6 +140,48 @@ class Config:
     PANEL_AGENDA_WORKING_DAYS = int(os.environ.get("CASEWORK_AGENDA_WORKING_DAYS", "3"))
     PANEL_AGENDA_CHECK_MINUTES = float(os.environ.get("CASEWORK_AGENDA_CHECK_MINUTES", "10"))
 
+    # Open311 (casework/api/open311): requests per API key (Flask-Limiter syntax), and how near a
+    # recorded incident a reported point must lie to be placed in that incident's ward.
+    OPEN311_RATE_LIMIT = os.environ.get("CASEWORK_OPEN311_RATE_LIMIT", "60 per minute")
+    OPEN311_PLACE_RADIUS_M = int(os.environ.get("CASEWORK_OPEN311_PLACE_RADIUS_M", "1000"))
+
+    # ASB Case Review (casework/reviews): the threshold (qualifying complaints within a window of calendar
+    # months before the application, each made within a month of the behaviour) and the reports that
+    # prompt telling a victim about the case review. The deadlines are service-level policies (admin).
+    CASE_REVIEW_MIN_COMPLAINTS = int(os.environ.get("CASEWORK_CASE_REVIEW_MIN_COMPLAINTS", "3"))
+    CASE_REVIEW_WINDOW_MONTHS = int(os.environ.get("CASEWORK_CASE_REVIEW_WINDOW_MONTHS", "6"))
+    CASE_REVIEW_REPORT_WITHIN_MONTHS = int(os.environ.get("CASEWORK_CASE_REVIEW_REPORT_WITHIN_MONTHS", "1"))
+    CASE_REVIEW_PROMPT_REPORTS = int(os.environ.get("CASEWORK_CASE_REVIEW_PROMPT_REPORTS", "2"))
+
+    # Enforcement (casework/enforcement). Fixed penalties in pounds by offence: the legal maximum
+    # (England, 2024) and the council's own [amount, early-payment amount]; each dict can be
+    # overridden (merged) from the environment as JSON. The FPN is due 14 calendar days after issue;
+    # early payment within FPN_EARLY_PAYMENT_DAYS; compliance checks fall due at ENFORCEMENT_CHECK_HOUR
+    # (London) on the compliance date; an unpaid FPN gets a prosecution review this many working days.
+    FPN_MAXIMUMS = {
+        "flytipping": 1000,
+        "household_duty_of_care": 600,
+        "littering": 500,
+        "cpn_breach": 100,
+        "business_duty_of_care": 300,
+        "waste_receptacles": 110,
+        **__import__("json").loads(os.environ.get("CASEWORK_FPN_MAXIMUMS") or "{}"),
+    }
+    FPN_AMOUNTS = {
+        "flytipping": [400, 250],
+        "household_duty_of_care": [400, 250],
+        "littering": [150, 100],
+        "cpn_breach": [100, 75],
+        "business_duty_of_care": [300, 180],
+        "waste_receptacles": [110, 60],
+        **__import__("json").loads(os.environ.get("CASEWORK_FPN_AMOUNTS") or "{}"),
+    }
+    FPN_PAYMENT_DAYS = int(os.environ.get("CASEWORK_FPN_PAYMENT_DAYS", "14"))
+    FPN_EARLY_PAYMENT_DAYS = int(os.environ.get("CASEWORK_FPN_EARLY_PAYMENT_DAYS", "10"))
+    ENFORCEMENT_CHECK_HOUR = int(os.environ.get("CASEWORK_ENFORCEMENT_CHECK_HOUR", "9"))
+    PROSECUTION_REVIEW_WORKING_DAYS = int(os.environ.get("CASEWORK_PROSECUTION_REVIEW_WORKING_DAYS", "10"))
+    FPN_UNPAID_CHECK_MINUTES = float(os.environ.get("CASEWORK_FPN_UNPAID_CHECK_MINUTES", "15"))
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start with settings that are unsafe for this environment."""
@@ -170,6 +212,8 @@ class TestConfig(Config):
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
     # Queueing a message must not publish a Celery task unless a test asks for it.
     MAIL_DISPATCH_AFTER_COMMIT = False
+    # Fewer demo report flytips per borough and month (default 6): tests/reports checks the full set.
+    DEMO_REPORT_FLYTIPS_PER_MONTH = 1
 
 
 class ProductionConfig(Config):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
+from casework.api.open311.demo import demo_banner_lines
 from casework.auth import services as accounts
 from casework.auth.roles import Role
 from casework.demo import DemoRefused, demo_sign_ins, seed_demo
@@ -57,5 +58,7 @@ def demo_banner_command() -> None:
     click.echo(f"  Demo sign-ins (password: {password}):")
     for email, label in demo_sign_ins():
         click.echo(f"    {email:<30} {label}")
+    for line in demo_banner_lines("http://127.0.0.1:5000"):
+        click.echo(line)
     click.echo("  Press Ctrl-C to stop the web server, the worker and the scheduler.")
     click.echo("")
