@@ -544,6 +544,14 @@ def _quick_sqlite_commits() -> Iterator[None]:
         db.session.execute(text("PRAGMA synchronous=FULL"))
 
 
+@contextmanager
+def demo_clock(now: datetime) -> Iterator[_Clock]:
+    """For other areas' demo seeders: the services' clock (set `.now` per step) and quick commits."""
+    clock = _Clock(now)
+    with _services_clock(clock), _quick_sqlite_commits():
+        yield clock
+
+
 @dataclass
 class _Plan:
     """One demo case to make: its type, borough, where, when, and the state it should end in."""
