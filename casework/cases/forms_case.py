@@ -46,7 +46,14 @@ from wtforms.validators import (
 )
 
 from casework.cases import services, workflow
-from casework.cases.categories import CLEARED_BY, PARTY_ROLES, VULNERABILITIES
+from casework.cases.categories import (
+    CLEARED_BY,
+    FLYTIP_SIZES,
+    LAND_TYPES,
+    PARTY_ROLES,
+    VULNERABILITIES,
+    WASTE_TYPES,
+)
 from casework.cases.location import LocationError, normalise_postcode
 from casework.db_types import utcnow
 from casework.formatting import london
@@ -207,6 +214,33 @@ class ClearanceForm(VersionedForm):
         description="The council's standard cost for this size; change it if it was different.",
     )
     submit = SubmitField("Save clearance", widget=GovSubmitInput())
+
+
+class FlytipDetailsForm(VersionedForm):
+    """Correct a flytip's size, land type and waste types (what the Flycapture return counts)."""
+
+    size = RadioField(
+        "Size",
+        widget=GovRadioInput(),
+        choices=choices(FLYTIP_SIZES),
+        validate_choice=False,
+        validators=[InputRequired(message="Select the size of the flytip")],
+    )
+    land_type = SelectField(
+        "Land type",
+        widget=GovSelect(),
+        choices=choices([("", "Select the land type"), *LAND_TYPES]),
+        validate_choice=False,
+        validators=[InputRequired(message="Select the land type")],
+    )
+    waste_types = SelectMultipleField(
+        "Waste types",
+        widget=GovCheckboxesInput(),
+        choices=choices(WASTE_TYPES),
+        validate_choice=False,
+        description="Select all that apply",
+    )
+    submit = SubmitField("Save flytip details", widget=GovSubmitInput())
 
 
 class NoteForm(FlaskForm):

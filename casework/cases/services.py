@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from casework.auth.models import User
 from casework.auth.roles import Role
 from casework.cases import workflow
-from casework.cases.categories import CLEARED_BY, FLYTIP_SIZES, PARTY_ROLES, label
+from casework.cases.categories import CLEARED_BY, FLYTIP_SIZES, LAND_TYPES, PARTY_ROLES, WASTE_TYPES, label
 from casework.cases.evidence_files import CheckedFile, discard, store
 from casework.cases.incident_models import ClearanceCost, FlytipDetails, Incident
 from casework.cases.models import Case, CaseEvent, CaseType, ReferenceCounter
@@ -525,6 +525,56 @@ def record_clearance(
         deadlines_hooks.after_change(case, actor, deadlines_hooks.CLEARANCE, now=case.updated_at)
     _commit()
     return details
+
+
+def correct_flytip(
+    actor: User, incident: Incident, data: FlytipInput, expected_version: int | None
+) -> FlytipDetails:
+    """Correct a flytip's Flycapture details (size, land type, waste types), as the officer finds them.
+
+    A report from the public often comes without a land type, or with the wrong size; the Defra return
+    counts what is recorded here. An uncleared flytip whose cost was the old size's standard cost takes
+    the new size's.
+    """
+    case = incident.case
+    _require_work(actor, case)
+    _check_version(case, expected_version)
+    details = incident.flytip
+    if details is None:
+        raise CaseError("This incident has no flytipping details")
+    _check_flytip_codes(data)
+    before = {"size": details.size, "land_type": details.land_type, "waste_types": list(details.waste_types)}
+    after = {"size": data.size, "land_type": data.land_type, "waste_types": sorted(set(data.waste_types))}
+    if before == after:
+        raise CaseError("Nothing has changed: change the size, land type or waste types", "size")
+    if not details.is_cleared and details.clearance_cost == default_clearance_cost(details.size):
+        details.clearance_cost = default_clearance_cost(data.size)
+    details.size, details.land_type, details.waste_types = data.size, data.land_type, after["waste_types"]
+    case.updated_at = utcnow()
+    record_event(case, actor, "flytip_corrected", _correction_summary(before, after), before, after)
+    _commit()
+    return details
+
+
+def _correction_summary(before: dict, after: dict) -> str:
+    names = {"size": FLYTIP_SIZES, "land_type": LAND_TYPES}
+    changes = [
+        f"{field.replace('_', ' ')} {label(names[field], before[field])} to {label(names[field], now)}"
+        for field in ("size", "land_type")
+        if before[field] != (now := after[field])
+    ]
+    if before["waste_types"] != after["waste_types"]:
+        changes.append("waste types " + ", ".join(label(WASTE_TYPES, code) for code in after["waste_types"]))
+    return "Flytip details corrected: " + "; ".join(changes)
+
+
+def _check_flytip_codes(data: FlytipInput) -> None:
+    if data.size not in dict(FLYTIP_SIZES):
+        raise CaseError("Select the size of the flytip", "size")
+    if data.land_type not in dict(LAND_TYPES):
+        raise CaseError("Select the land type", "land_type")
+    if not data.waste_types or not set(data.waste_types) <= set(dict(WASTE_TYPES)):
+        raise CaseError("Select at least one type of waste", "waste_types")
 
 
 def _iso(value: date | None) -> str | None:

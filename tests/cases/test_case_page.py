@@ -271,6 +271,8 @@ def _case_urls(case, evidence_id: int, incident_id: int) -> list[tuple[str, str]
         ("POST", case_url(case, "/assign")),
         ("GET", case_url(case, f"/incidents/{incident_id}/clearance")),
         ("POST", case_url(case, f"/incidents/{incident_id}/clearance")),
+        ("GET", case_url(case, f"/incidents/{incident_id}/flytip")),
+        ("POST", case_url(case, f"/incidents/{incident_id}/flytip")),
         ("POST", case_url(case, "/notes")),
         ("GET", case_url(case, "/parties")),
         ("POST", case_url(case, "/parties")),

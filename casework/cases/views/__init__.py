@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from casework.cases.views import case_page, help, log, queue, settings  # noqa: E402, F401
+from casework.cases.views import case_page, flytip, help, log, queue, settings  # noqa: E402, F401
