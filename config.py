@@ -6,6 +6,7 @@ With no environment at all the app runs on embedded parts under `instance/`.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -165,7 +166,7 @@ class Config:
         "cpn_breach": 100,
         "business_duty_of_care": 300,
         "waste_receptacles": 110,
-        **__import__("json").loads(os.environ.get("CASEWORK_FPN_MAXIMUMS") or "{}"),
+        **json.loads(os.environ.get("CASEWORK_FPN_MAXIMUMS") or "{}"),
     }
     FPN_AMOUNTS = {
         "flytipping": [400, 250],
@@ -174,7 +175,7 @@ class Config:
         "cpn_breach": [100, 75],
         "business_duty_of_care": [300, 180],
         "waste_receptacles": [110, 60],
-        **__import__("json").loads(os.environ.get("CASEWORK_FPN_AMOUNTS") or "{}"),
+        **json.loads(os.environ.get("CASEWORK_FPN_AMOUNTS") or "{}"),
     }
     FPN_PAYMENT_DAYS = int(os.environ.get("CASEWORK_FPN_PAYMENT_DAYS", "14"))
     FPN_EARLY_PAYMENT_DAYS = int(os.environ.get("CASEWORK_FPN_EARLY_PAYMENT_DAYS", "10"))

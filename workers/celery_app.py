@@ -14,6 +14,7 @@ TASK_MODULES = (
     "workers.tasks.notifications",
     "workers.tasks.deadlines",
     "workers.tasks.partners",
+    "workers.tasks.enforcement",
 )
 
 

@@ -37,4 +37,9 @@ def beat_schedule(config: Mapping) -> dict:
             "schedule": timedelta(minutes=config["PANEL_AGENDA_CHECK_MINUTES"]),
             "options": {"expires": config["PANEL_AGENDA_CHECK_MINUTES"] * 60},
         },
+        "fpn-unpaid": {
+            "task": "casework.enforcement.mark_unpaid_fpns",
+            "schedule": timedelta(minutes=config["FPN_UNPAID_CHECK_MINUTES"]),
+            "options": {"expires": config["FPN_UNPAID_CHECK_MINUTES"] * 60},
+        },
     }

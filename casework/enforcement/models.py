@@ -57,6 +57,8 @@ class EnforcementAction(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # public /prosecutions
     public_name: Mapped[str | None] = mapped_column(String(200))  # only once the court result is public
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The deadline row (compliance_check, fpn_payment or prosecution_review) running for this action.
+    clock_id: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -66,3 +68,46 @@ class EnforcementAction(db.Model):
     person: Mapped[Person | None] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def kind_label(self) -> str:
+        from casework.enforcement.kinds import KIND_BY_CODE
+
+        kind = KIND_BY_CODE.get(self.kind)
+        return kind.label if kind else self.kind
+
+    def detail_date(self, key: str) -> date | None:
+        """A date kept in `details` as ISO text (checked_on, ends_on), as a date."""
+        value = (self.details or {}).get(key)
+        return date.fromisoformat(value) if value else None
+
+    @property
+    def hearing_dates(self) -> list[date]:
+        """A prosecution's hearing dates, in order."""
+        return [date.fromisoformat(value) for value in (self.details or {}).get("hearings", [])]
+
+    @property
+    def is_live(self) -> bool:
+        """Still running: not withdrawn and not resolved."""
+        return self.status == "issued"
+
+
+class WasteCarrierCheck(db.Model):
+    """An officer's check of a waste carrier against the Environment Agency's public register."""
+
+    __tablename__ = "waste_carrier_checks"
+    __table_args__ = (Index("ix_waste_carrier_checks_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    carrier_name: Mapped[str] = mapped_column(String(200), default="")
+    registration_number: Mapped[str] = mapped_column(String(20))  # CBDU123456 / CBDL12345
+    tier: Mapped[str] = mapped_column(String(10))  # upper / lower
+    result: Mapped[str] = mapped_column(String(20))  # registered / not_registered / expired / not_found
+    checked_on: Mapped[date] = mapped_column(Date)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    checked_by: Mapped[User | None] = relationship()

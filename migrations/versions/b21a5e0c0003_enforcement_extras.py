@@ -6,8 +6,8 @@ Create Date: 2026-11-26 09:45:00
 
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -18,8 +18,31 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "waste_carrier_checks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("carrier_name", sa.String(length=200), nullable=False),
+        sa.Column("registration_number", sa.String(length=20), nullable=False),
+        sa.Column("tier", sa.String(length=10), nullable=False),
+        sa.Column("result", sa.String(length=20), nullable=False),
+        sa.Column("checked_on", sa.Date(), nullable=False),
+        sa.Column("checked_by_id", sa.Integer(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_waste_carrier_checks_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["checked_by_id"], ["users.id"], name=op.f("fk_waste_carrier_checks_checked_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_waste_carrier_checks")),
+    )
+    op.create_index("ix_waste_carrier_checks_case", "waste_carrier_checks", ["case_id"], unique=False)
+    with op.batch_alter_table("enforcement_actions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("clock_id", sa.Integer(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("enforcement_actions", schema=None) as batch_op:
+        batch_op.drop_column("clock_id")
+    op.drop_index("ix_waste_carrier_checks_case", table_name="waste_carrier_checks")
+    op.drop_table("waste_carrier_checks")
