@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -43,6 +43,7 @@ from casework.enforcement.models import EnforcementAction
 from casework.extensions import db
 from casework.formatting import LONDON
 from casework.places.models import Borough, Ward
+from casework.reports.periods import Month, london_midnight
 
 PERIODS: tuple[tuple[str, str], ...] = (
     ("12m", "Last 12 months"),
@@ -76,37 +77,6 @@ LEFT_OUT_STATUSES = ("draft",)
 
 
 # ---- the period ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Month:
-    """One calendar month in London time, with its UTC bounds."""
-
-    first_day: date
-
-    @property
-    def next_first_day(self) -> date:
-        return add_months(self.first_day, 1)
-
-    @property
-    def start(self) -> datetime:
-        return london_midnight(self.first_day)
-
-    @property
-    def end(self) -> datetime:
-        return london_midnight(self.next_first_day)
-
-    @property
-    def label(self) -> str:
-        return f"{self.first_day:%B %Y}"
-
-    @property
-    def short_label(self) -> str:
-        return f"{self.first_day:%b %Y}"
-
-    @property
-    def key(self) -> str:
-        return f"{self.first_day:%Y-%m}"
 
 
 @dataclass(frozen=True)
@@ -148,11 +118,6 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def london_midnight(day: date) -> datetime:
-    """The UTC instant at which `day` starts in London."""
-    return datetime.combine(day, time(0, 0), tzinfo=LONDON).astimezone(UTC)
-
-
 def period_for(code: str, now: datetime) -> Period:
     """The period `code` (one of PERIODS) as seen at `now`: only months that have begun are listed."""
     this_month = now.astimezone(LONDON).date().replace(day=1)
@@ -166,7 +131,7 @@ def period_for(code: str, now: datetime) -> Period:
             first = add_months(first, -12)
         last = min(add_months(first, 11), this_month)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
-    months = tuple(Month(add_months(first, n)) for n in range(count))
+    months = tuple(Month(day.year, day.month) for day in (add_months(first, n) for n in range(count)))
     return Period(code, name, months, end_day=add_months(last, 1))
 
 
