@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import User
@@ -15,6 +15,7 @@ from casework.extensions import db
 
 if TYPE_CHECKING:
     from casework.cases.models import Case
+    from casework.cases.party_models import Person
     from casework.partners.models import Agency
     from casework.places.models import Borough
 
@@ -40,6 +41,9 @@ class CaseReviewApplication(db.Model):
     threshold_decided_on: Mapped[date | None] = mapped_column(Date)
     threshold_met: Mapped[bool | None]
     threshold_reason: Mapped[str] = mapped_column(Text, default="")
+    # A manager may decide the threshold met on the potential harm, below the count of complaints.
+    met_on_potential_harm: Mapped[bool] = mapped_column(default=False, server_default=false())
+    threshold_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     meeting_on: Mapped[date | None] = mapped_column(Date)
     outcome_sent_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(Text, default="")
@@ -48,7 +52,9 @@ class CaseReviewApplication(db.Model):
 
     borough: Mapped[Borough] = relationship()
     case: Mapped[Case | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    threshold_decided_by: Mapped[User | None] = relationship(foreign_keys=[threshold_decided_by_id])
+    victim: Mapped[Person | None] = relationship()
     complaints: Mapped[list[CaseReviewComplaint]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="CaseReviewComplaint.reported_on"
     )
@@ -68,6 +74,8 @@ class CaseReviewComplaint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("case_review_applications.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # Set when the complaint was taken from an incident logged in this system (not typed in).
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     behaviour_on: Mapped[date] = mapped_column(Date)
     reported_on: Mapped[date] = mapped_column(Date)
     reported_to: Mapped[str] = mapped_column(String(200), default="")
@@ -102,6 +110,7 @@ class CaseReviewAppeal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("case_review_applications.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
+    against: Mapped[str] = mapped_column(String(20), default="threshold", server_default="threshold")
     grounds: Mapped[str] = mapped_column(Text, default="")
     decided_on: Mapped[date | None] = mapped_column(Date)
     upheld: Mapped[bool | None]
