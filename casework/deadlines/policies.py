@@ -406,6 +406,31 @@ DEFAULT_POLICIES: tuple[tuple, ...] = (
         [(1, WORKING_DAYS)],
         "Send the outcome, after the meeting.",
     ),
+    # ASB Case Review appeals (issue 5; migration b21a5e0c0002 seeds the same row).
+    ("case_review_appeal", None, None, None, 15, WORKING_DAYS, [(3, WORKING_DAYS)], "Decide an appeal."),
+    # Risk assessment (issue 5): a high-risk victim's case is reviewed twice as often, and every
+    # assessed victim is reassessed, sooner the higher the risk (casework/risk/services.py).
+    *(
+        (
+            "review",
+            None,
+            "high",
+            state,
+            5,
+            WORKING_DAYS,
+            [(1, WORKING_DAYS)],
+            "Review a high-risk victim's case every 5 working days.",
+        )
+        for state in ("under_investigation", "enforcement_action", "awaiting_compliance")
+    ),
+    *(
+        ("risk_reassessment", None, risk, None, days, WORKING_DAYS, [(lead, WORKING_DAYS)], description)
+        for risk, days, lead, description in (
+            ("high", 10, 2, "Reassess a high-risk victim within 10 working days."),
+            ("medium", 20, 5, "Reassess a medium-risk victim within 20 working days."),
+            ("standard", 40, 5, "Reassess a standard-risk victim within 40 working days."),
+        )
+    ),
 )
 
 

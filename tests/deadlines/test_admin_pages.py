@@ -140,7 +140,7 @@ def test_the_service_levels_page_lists_the_defaults(admin_client):
     page = _page(admin_client.get("/admin/service-levels"))
     assert "Acknowledge the report" in page and "Clear the flytip" in page
     assert "Refer to the Community Safety Multi-Agency Panel" in page
-    assert "13 policies" in page
+    assert "20 policies" in page
 
 
 def _form(**changes) -> dict:

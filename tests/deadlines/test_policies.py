@@ -145,4 +145,5 @@ def test_default_ladders_end_at_the_multi_agency_panel_and_reminders_fit():
         "case_review_threshold",
         "case_review_meeting",
         "case_review_outcome",
+        "case_review_appeal",
     }

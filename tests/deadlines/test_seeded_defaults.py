@@ -27,7 +27,7 @@ def _shape(policy: ServiceLevelPolicy) -> tuple:
 def test_the_migration_seeds_the_default_service_levels(tmp_path):
     app = migrated_app(f"sqlite:///{tmp_path / 'seeded.db'}", tmp_path / "instance")
     with app.app_context():
-        seeded = sorted(_shape(p) for p in db.session.scalars(select(ServiceLevelPolicy)))
-        assert seeded == sorted(_shape(p) for p in default_policy_rows())
+        seeded = sorted((_shape(p) for p in db.session.scalars(select(ServiceLevelPolicy))), key=repr)
+        assert seeded == sorted((_shape(p) for p in default_policy_rows()), key=repr)
         db.session.remove()
         db.engine.dispose()
