@@ -12,6 +12,7 @@ from casework.cases.models import Case, CaseType
 from casework.cases.scope import can_work
 from casework.db_types import utcnow
 from casework.extensions import db
+from casework.partners.models import Referral
 from casework.risk import questionnaire as matrix
 from casework.risk import services
 from casework.risk.models import RiskAssessment
@@ -81,6 +82,7 @@ def seed_demo_risk(added: dict[str, int]) -> None:
         return
     used: set[int] = set()
     now = utcnow()
+    referrals_before = _referrals()
     for level, type_code, answers, judgement in PLANS:
         case = _case_for(type_code, used)
         if case is None:
@@ -96,6 +98,12 @@ def seed_demo_risk(added: dict[str, int]) -> None:
             added["risk assessments"] += 1
         _assess(actor, case, victim.id, answers, judgement, now)
         added["risk assessments"] += 1
+    # A high-risk victim's case is referred to the panel: count it with the partners demo's referrals.
+    added["referrals"] = added.get("referrals", 0) + _referrals() - referrals_before
+
+
+def _referrals() -> int:
+    return db.session.scalar(select(func.count()).select_from(Referral)) or 0
 
 
 def _assess(actor: User, case: Case, person_id: int, answers: dict[str, str], judgement: str, at) -> None:
