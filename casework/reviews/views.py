@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -62,6 +63,27 @@ def _to(application: CaseReviewApplication, anchor: str | None = None) -> Respon
 
 def _today():
     return services.london_today(utcnow())
+
+
+def _saved(
+    found: CaseReviewApplication,
+    form: FlaskForm,
+    save: Callable[[], object],
+    field: str,
+    message: str,
+    anchor: str | None = None,
+) -> ResponseReturnValue | None:
+    """For a valid form, run the step's service call: the redirect to the application, or None with the
+    refusal shown on `field` (and for an invalid or unsent form)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        save()
+    except services.ReviewError as error:
+        _show(form, error, field)
+        return None
+    flash(message, "success")
+    return _to(found, anchor)
 
 
 def _step_page(
@@ -164,15 +186,14 @@ def acknowledge(reference: str) -> ResponseReturnValue:
     form = DayForm()
     if not form.is_submitted():
         form.day.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.acknowledge(_me(), found, form.day.data, utcnow())
-        except services.ReviewError as error:
-            _show(form, error, "day")
-        else:
-            flash(f"{found.reference} acknowledged.", "success")
-            return _to(found)
-    return _step_page("reviews/acknowledge.html", found, form)
+    saved = _saved(
+        found,
+        form,
+        lambda: services.acknowledge(_me(), found, form.day.data, utcnow()),
+        "day",
+        f"{found.reference} acknowledged.",
+    )
+    return saved or _step_page("reviews/acknowledge.html", found, form)
 
 
 @bp.route("/case-reviews/<reference>/complaints", methods=["GET", "POST"])
@@ -180,21 +201,18 @@ def acknowledge(reference: str) -> ResponseReturnValue:
 def add_complaint(reference: str) -> ResponseReturnValue:
     found = queries.application_or_404(_me(), reference)
     form = ComplaintForm()
-    if form.validate_on_submit():
+
+    def save() -> None:
         data = services.ComplaintInput(
             behaviour_on=form.behaviour_on.data,
             reported_on=form.reported_on.data,
             reported_to=form.reported_to.data or "",
             description=form.description.data or "",
         )
-        try:
-            services.add_complaint(_me(), found, data, utcnow())
-        except services.ReviewError as error:
-            _show(form, error, "reported_to")
-        else:
-            flash("Complaint added to the threshold check.", "success")
-            return _to(found, "threshold")
-    return _step_page("reviews/complaint.html", found, form)
+        services.add_complaint(_me(), found, data, utcnow())
+
+    saved = _saved(found, form, save, "reported_to", "Complaint added to the threshold check.", "threshold")
+    return saved or _step_page("reviews/complaint.html", found, form)
 
 
 @bp.route("/case-reviews/<reference>/complaints/<int:complaint_id>/remove", methods=["POST"])
@@ -223,17 +241,16 @@ def threshold(reference: str) -> ResponseReturnValue:
     form = ThresholdForm()
     if not form.is_submitted():
         form.decided_on.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.decide_threshold(
-                _me(), found, yes_no(form.met.data), form.reason.data or "", form.decided_on.data, utcnow()
-            )
-        except services.ReviewError as error:
-            _show(form, error, "met")
-        else:
-            flash(f"Threshold decision recorded for {found.reference}.", "success")
-            return _to(found)
-    return _step_page(
+    saved = _saved(
+        found,
+        form,
+        lambda: services.decide_threshold(
+            _me(), found, yes_no(form.met.data), form.reason.data or "", form.decided_on.data, utcnow()
+        ),
+        "met",
+        f"Threshold decision recorded for {found.reference}.",
+    )
+    return saved or _step_page(
         "reviews/threshold.html",
         found,
         form,
@@ -249,15 +266,16 @@ def meeting(reference: str) -> ResponseReturnValue:
     form = MeetingForm()
     if not form.is_submitted():
         form.meeting_on.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.record_meeting(_me(), found, form.meeting_on.data, form.outcome.data or "", utcnow())
-        except services.ReviewError as error:
-            _show(form, error, "meeting_on")
-        else:
-            flash("Review meeting recorded. The outcome letter is now due.", "success")
-            return _to(found)
-    return _step_page("reviews/meeting.html", found, form)
+    saved = _saved(
+        found,
+        form,
+        lambda: services.record_meeting(
+            _me(), found, form.meeting_on.data, form.outcome.data or "", utcnow()
+        ),
+        "meeting_on",
+        "Review meeting recorded. The outcome letter is now due.",
+    )
+    return saved or _step_page("reviews/meeting.html", found, form)
 
 
 @bp.route("/case-reviews/<reference>/outcome-letter", methods=["GET", "POST"])
@@ -267,15 +285,14 @@ def outcome_letter(reference: str) -> ResponseReturnValue:
     form = DayForm()
     if not form.is_submitted():
         form.day.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.record_outcome_sent(_me(), found, form.day.data, utcnow())
-        except services.ReviewError as error:
-            _show(form, error, "day")
-        else:
-            flash("Outcome letter recorded as sent.", "success")
-            return _to(found)
-    return _step_page("reviews/outcome_letter.html", found, form)
+    saved = _saved(
+        found,
+        form,
+        lambda: services.record_outcome_sent(_me(), found, form.day.data, utcnow()),
+        "day",
+        "Outcome letter recorded as sent.",
+    )
+    return saved or _step_page("reviews/outcome_letter.html", found, form)
 
 
 @bp.route("/case-reviews/<reference>/close", methods=["POST"])
@@ -304,23 +321,14 @@ def add_recommendation(reference: str) -> ResponseReturnValue:
     form = RecommendationForm()
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)).all()
     form.set_agencies(list(agencies))
-    if form.validate_on_submit():
+
+    def save() -> None:
         agency = form.agency_id.data or ""
-        try:
-            services.add_recommendation(
-                _me(),
-                found,
-                form.text.data or "",
-                int(agency) if agency.isdigit() else None,
-                form.due_on.data,
-                utcnow(),
-            )
-        except services.ReviewError as error:
-            _show(form, error, "text")
-        else:
-            flash("Recommendation added.", "success")
-            return _to(found, "recommendations")
-    return _step_page("reviews/recommendation.html", found, form)
+        agency_id = int(agency) if agency.isdigit() else None
+        services.add_recommendation(_me(), found, form.text.data or "", agency_id, form.due_on.data, utcnow())
+
+    saved = _saved(found, form, save, "text", "Recommendation added.", "recommendations")
+    return saved or _step_page("reviews/recommendation.html", found, form)
 
 
 @bp.route(
@@ -335,17 +343,17 @@ def complete_recommendation(reference: str, recommendation_id: int) -> ResponseR
     form = CompleteForm()
     if not form.is_submitted():
         form.completed_on.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.complete_recommendation(
-                _me(), recommendation, form.completed_on.data, form.note.data or "", utcnow()
-            )
-        except services.ReviewError as error:
-            _show(form, error, "note")
-        else:
-            flash("Recommendation marked as complete.", "success")
-            return _to(found, "recommendations")
-    return _step_page("reviews/complete.html", found, form, recommendation=recommendation)
+    saved = _saved(
+        found,
+        form,
+        lambda: services.complete_recommendation(
+            _me(), recommendation, form.completed_on.data, form.note.data or "", utcnow()
+        ),
+        "note",
+        "Recommendation marked as complete.",
+        "recommendations",
+    )
+    return saved or _step_page("reviews/complete.html", found, form, recommendation=recommendation)
 
 
 @bp.route("/case-reviews/<reference>/appeals/new", methods=["GET", "POST"])
@@ -359,22 +367,17 @@ def add_appeal(reference: str) -> ResponseReturnValue:
         form.received_on.data = _today()
         if len(form.against.choices) == 1:
             form.against.data = form.against.choices[0].value
-    if form.validate_on_submit():
-        try:
-            services.receive_appeal(
-                _me(),
-                found,
-                form.against.data or "",
-                form.received_on.data,
-                form.grounds.data or "",
-                utcnow(),
-            )
-        except services.ReviewError as error:
-            _show(form, error, "grounds")
-        else:
-            flash("Appeal recorded. Its decision is now due.", "success")
-            return _to(found, "appeals")
-    return _step_page("reviews/appeal.html", found, form)
+    saved = _saved(
+        found,
+        form,
+        lambda: services.receive_appeal(
+            _me(), found, form.against.data or "", form.received_on.data, form.grounds.data or "", utcnow()
+        ),
+        "grounds",
+        "Appeal recorded. Its decision is now due.",
+        "appeals",
+    )
+    return saved or _step_page("reviews/appeal.html", found, form)
 
 
 @bp.route("/case-reviews/<reference>/appeals/<int:appeal_id>/decide", methods=["GET", "POST"])
@@ -387,22 +390,17 @@ def decide_appeal(reference: str, appeal_id: int) -> ResponseReturnValue:
     form = AppealDecisionForm()
     if not form.is_submitted():
         form.decided_on.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.decide_appeal(
-                _me(),
-                appeal,
-                yes_no(form.upheld.data),
-                form.decision.data or "",
-                form.decided_on.data,
-                utcnow(),
-            )
-        except services.ReviewError as error:
-            _show(form, error, "decision")
-        else:
-            flash("Appeal decision recorded.", "success")
-            return _to(found, "appeals")
-    return _step_page("reviews/appeal_decision.html", found, form, appeal=appeal)
+    saved = _saved(
+        found,
+        form,
+        lambda: services.decide_appeal(
+            _me(), appeal, yes_no(form.upheld.data), form.decision.data or "", form.decided_on.data, utcnow()
+        ),
+        "decision",
+        "Appeal decision recorded.",
+        "appeals",
+    )
+    return saved or _step_page("reviews/appeal_decision.html", found, form, appeal=appeal)
 
 
 # ---- telling a victim (from the case page) -----------------------------------------------------

@@ -30,7 +30,9 @@ def upgrade():
         sa.Column("checked_by_id", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_waste_carrier_checks_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_waste_carrier_checks_case_id_cases")
+        ),
         sa.ForeignKeyConstraint(
             ["checked_by_id"], ["users.id"], name=op.f("fk_waste_carrier_checks_checked_by_id_users")
         ),

@@ -394,3 +394,8 @@ def test_withdrawing_from_the_page(app, login):
     assert _post(client, path, {"reason": "Sent to the wrong person"}).status_code == 302
     page = client.get(f"/cases/{w.case.reference}/enforcement/{action.id}").get_data(as_text=True)
     assert "Withdrawn" in page and "Sent to the wrong person" in page
+
+
+def test_anyone_finds_the_published_prosecutions_from_the_footer_of_the_sign_in_page(app, client):
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert 'href="/prosecutions">Flytipping prosecutions</a>' in page
