@@ -702,6 +702,18 @@ def _add_evidence_row(
     return stored_name
 
 
+def stage_evidence(
+    actor: User, case: Case, checked: CheckedFile, description: str = "", internal: bool = False
+) -> Evidence:
+    """Store a checked file as evidence of the case in the caller's transaction (not committed), for
+    records saved together with it (a produced letter). If the caller rolls back, it must `discard`
+    the stored file."""
+    _require_work(actor, case)
+    stored_name = _add_evidence_row(actor, case, checked, description=description, internal=internal)
+    db.session.flush()
+    return db.session.scalar(select(Evidence).where(Evidence.stored_name == stored_name))
+
+
 def add_evidence(
     actor: User, case: Case, checked: CheckedFile, description: str = "", internal: bool = False
 ) -> None:

@@ -1,22 +1,19 @@
 """Saving a generated document (a produced letter's PDF) as evidence on its case.
 
 Uploads go through `cases.services.add_evidence`, which commits at once; a produced letter must be
-saved in the same transaction as its own record, so this adds the evidence row through the cases
-area's own row writer and leaves the commit to the caller.
+saved in the same transaction as its own record, so this uses `cases.services.stage_evidence` and
+leaves the commit to the caller.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from casework.auth.models import User
 from casework.cases import services as case_services
 from casework.cases.evidence_files import CheckedFile, clean_label, discard
 from casework.cases.models import Case
 from casework.cases.record_models import Evidence
-from casework.extensions import db
 
 
 def add_generated_pdf(
@@ -28,11 +25,7 @@ def add_generated_pdf(
     checked = CheckedFile(
         data=data, content_type="application/pdf", extension=".pdf", original_name=clean_label(name)
     )
-    stored_name = case_services._add_evidence_row(
-        actor, case, checked, description=description, internal=True
-    )
-    evidence = db.session.scalar(select(Evidence).where(Evidence.stored_name == stored_name))
-    assert evidence is not None  # just added to this session (autoflush finds it)
+    evidence = case_services.stage_evidence(actor, case, checked, description=description, internal=True)
     evidence.uploaded_at = now
     return evidence
 
