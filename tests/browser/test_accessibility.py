@@ -79,3 +79,41 @@ def test_signed_in_home_page(axe_page, live_server, email):
     expect(tab.page.get_by_role("heading", level=1)).to_have_text(HOME_HEADINGS[role])
     assert_no_blocking_violations(tab.page, f"home of {email}")
     tab.problems.assert_none(tab.page)
+
+
+# The pages of the ASB and enforcement tools, the reports and Open311 (issues 5 and 6), as their users
+# meet them on the demo data: (who, viewport, address). None signs nobody in.
+TOOL_PAGES = [
+    (None, DESKTOP, "/prosecutions"),
+    ("manager.dartford@demo.test", DESKTOP, "/dashboard"),
+    ("manager.dartford@demo.test", DESKTOP, "/reports/flycapture"),
+    ("manager.dartford@demo.test", DESKTOP, "/reports/performance"),
+    ("manager.dartford@demo.test", DESKTOP, "/case-reviews/publication"),
+    ("officer.dartford@demo.test", PHONE, "/case-reviews"),
+    ("admin@demo.test", DESKTOP, "/admin/open311"),
+    ("admin@demo.test", DESKTOP, "/admin/open311/guide"),
+    ("admin@demo.test", DESKTOP, "/admin/settings/letters"),
+]
+
+
+@pytest.mark.parametrize(("email", "viewport", "path"), TOOL_PAGES, ids=[page[2] for page in TOOL_PAGES])
+def test_pages_of_the_enforcement_tools_reports_and_open311(axe_page, live_server, email, viewport, path):
+    tab = axe_page(viewport)
+    if email:
+        sign_in(tab.page, email, live_server.demo_password)
+        expect(tab.page).to_have_url(re.compile(r"/home$"))
+    response = tab.page.goto(path)
+    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+    assert_no_blocking_violations(tab.page, path)
+    tab.problems.assert_none(tab.page)
+
+
+def test_an_asb_case_page_with_its_risk_enforcement_and_case_review_sections(axe_page, live_server):
+    tab = axe_page(DESKTOP)
+    sign_in(tab.page, "officer.dartford@demo.test", live_server.demo_password)
+    tab.page.goto("/cases?type=asb_personal&status=all")
+    tab.page.locator("#main-content table a[href^='/cases/']").first.click()
+    expect(tab.page.locator("#risk-heading")).to_be_visible()
+    expect(tab.page.locator("#enforcement-heading")).to_be_visible()
+    assert_no_blocking_violations(tab.page, f"case page {tab.page.url}")
+    tab.problems.assert_none(tab.page)
