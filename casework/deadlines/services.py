@@ -327,3 +327,44 @@ def finish_for(
     for row in rows:
         _finish(row, now, met, note)
     return rows
+
+
+def bring_forward_for_risk(case: Case, now: datetime, reason: str) -> list[Deadline]:
+    """Re-time the case's open deadlines that a service level for its (new) risk now times.
+
+    A running clock keeps its policy unless a policy with the case's risk as a condition now
+    applies; it is then due by that service level counted from now, unless it is already due
+    sooner (a higher risk never gives more time), and takes that policy's reminders. Clocks a
+    person set (referrals, partner actions) are left alone. In the caller's transaction; returns
+    the rows changed. `reason` completes "Deadline brought forward ..." in the case history.
+    """
+    calendar = current_calendar()
+    changed = []
+    for row in open_rows(case):
+        if row.referral_id is not None or row.action_id is not None:
+            continue
+        policy = policies.policy_for(case, row.kind, row.state)
+        if policy is None or policy.risk is None or policy.risk != case.risk:
+            continue
+        if row.policy is policy or row.policy_id == policy.id:
+            continue
+        due = Duration(policy.duration_value, policy.duration_unit).after(calendar, now)
+        if due >= row.due_at:
+            continue  # already due sooner: a higher risk never gives more time
+        old_due = row.due_at
+        row.policy, row.due_at = policy, due
+        row.reminder_leads = list(policy.reminder_leads or [])
+        row.remind_at = next_reminder(calendar, due, row.reminder_leads, now)
+        if row.escalation_level == 0:
+            row.escalate_at = due if row.ladder else None
+        changed.append(row)
+        history(
+            case,
+            "deadline_retimed",
+            f"Deadline brought forward {reason}: "
+            f"{row.label}, now due by {datetime_uk(due)} (was {datetime_uk(old_due)})",
+            now,
+            kind=row.kind,
+            due_at=due.isoformat(),
+        )
+    return changed
