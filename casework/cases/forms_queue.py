@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from casework.cases import workflow
+from casework.cases.forms_case import choices as _choices
 from casework.cases.queries import DUES, SORTS, STATUSES, FilterChoices, QueueFilter
 
 
@@ -35,11 +36,11 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = RadioField("Open or closed", widget=GovRadioInput(), choices=list(STATUSES))
+    status = RadioField("Open or closed", widget=GovRadioInput(), choices=_choices(STATUSES))
     state = SelectMultipleField(
         "State",
         widget=GovCheckboxesInput(),
-        choices=[(state.code, state.label) for state in workflow.STATES],
+        choices=_choices((state.code, state.label) for state in workflow.STATES),
         description="Choosing states overrides open or closed.",
     )
     type = SelectMultipleField("Type of case", widget=GovCheckboxesInput())
@@ -51,10 +52,10 @@ class QueueFilterForm(FlaskForm):
     due = RadioField(
         "Deadlines",
         widget=GovRadioInput(),
-        choices=list(DUES),
+        choices=_choices(DUES),
         description=f"{DUES[2][1]} leaves out cases that are already overdue.",
     )
-    sort = SelectField("Sort by", widget=GovSelect(), choices=list(SORTS))
+    sort = SelectField("Sort by", widget=GovSelect(), choices=_choices(SORTS))
 
     @classmethod
     def for_filter(cls, f: QueueFilter, choices: FilterChoices) -> QueueFilterForm:
@@ -72,16 +73,20 @@ class QueueFilterForm(FlaskForm):
             due=f.due or "",
             sort=f.sort,
         )
-        form.type.choices = [(t.code, t.name) for t in choices.types]
-        form.borough.choices = [("", "Any borough")] + [(b.code, b.name) for b in choices.boroughs]
+        form.type.choices = _choices((t.code, t.name) for t in choices.types)
+        form.borough.choices = _choices([("", "Any borough")] + [(b.code, b.name) for b in choices.boroughs])
         several = choices.partnership_wide
-        form.ward.choices = [("", "Any ward")] + [
-            (str(w.id), f"{w.name} ({w.borough.name})" if several else w.name) for w in choices.wards
-        ]
-        form.officer.choices = [("", "Anyone")] + [
-            (str(u.id), u.name if u.active else f"{u.name} (deactivated)") for u in choices.officers
-        ]
-        form.priority.choices = [("", "Any priority")] + [(str(p.id), str(p)) for p in choices.priorities]
+        form.ward.choices = _choices(
+            [("", "Any ward")]
+            + [(str(w.id), f"{w.name} ({w.borough.name})" if several else w.name) for w in choices.wards]
+        )
+        form.officer.choices = _choices(
+            [("", "Anyone")]
+            + [(str(u.id), u.name if u.active else f"{u.name} (deactivated)") for u in choices.officers]
+        )
+        form.priority.choices = _choices(
+            [("", "Any priority")] + [(str(p.id), str(p)) for p in choices.priorities]
+        )
         return form
 
 
@@ -89,7 +94,7 @@ class OfficerField(SelectField):
     """A select of officers whose error, when the value is not offered, says what to do."""
 
     def pre_validate(self, form) -> None:
-        if self.data and self.data not in {str(value) for value, _ in self.choices}:
+        if self.data and self.data not in {str(choice.value) for choice in self.choices}:
             raise ValidationError("Select an officer who works on these cases")
 
 
@@ -112,9 +117,9 @@ class BulkAssignForm(FlaskForm):
 
     def set_officers(self, officers) -> None:
         """Offer these officers (active ones only: nobody assigns work to a deactivated account)."""
-        self.officer.choices = [("", "Select an officer")] + [
-            (str(u.id), u.name) for u in officers if u.active
-        ]
+        self.officer.choices = _choices(
+            [("", "Select an officer")] + [(str(u.id), u.name) for u in officers if u.active]
+        )
 
 
 class SearchForm(FlaskForm):

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from casework.cases import settings_services
 from casework.cases.categories import FLYTIP_SIZES, TYPE_GROUPS
+from casework.cases.forms_case import choices
 
 
 def _money(what: str):
@@ -65,7 +66,7 @@ class CaseTypeForm(FlaskForm):
     group = RadioField(
         "Group",
         widget=GovRadioInput(),
-        choices=list(TYPE_GROUPS),
+        choices=choices(TYPE_GROUPS),
         description="Flytipping cases record Flycapture details and need clearance before closing.",
         validators=[InputRequired(message="Select the group the case type belongs to")],
     )

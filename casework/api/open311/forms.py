@@ -8,6 +8,7 @@ from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from casework.cases.categories import REPORT_CHANNELS
+from casework.cases.forms_case import choices
 
 
 def _strip(value: str | None) -> str | None:
@@ -27,7 +28,7 @@ class ClientForm(FlaskForm):
     )
     channel = RadioField(
         "How do its reports reach the council?",
-        choices=list(REPORT_CHANNELS),
+        choices=choices(REPORT_CHANNELS),
         widget=GovRadioInput(),
         validators=[DataRequired(message="Select the channel the client's reports come through")],
     )
