@@ -228,12 +228,16 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without a real secret key and an explicit database."""
+        """Refuse to start without a real secret key, an explicit database and Redis."""
         key = os.environ.get("SECRET_KEY", "")
         if not key or key == INSECURE_KEY or len(key) < 32:
             raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters.")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("Production needs DATABASE_URL (PostgreSQL).")
+        if not os.environ.get("REDIS_URL"):
+            # Without it Celery would fall back to the filesystem broker and the rate limits to
+            # per-process memory: neither works across several web and worker machines.
+            raise RuntimeError("Production needs REDIS_URL (Redis, for Celery and the rate limits).")
 
 
 CONFIGS: dict[str, type[Config]] = {

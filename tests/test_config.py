@@ -27,6 +27,7 @@ from tests.conftest import make_config, sign_in
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k3y-" + "0123456789abcdef" * 3  # 52 characters
+OPERATOR_REDIS = "redis://127.0.0.1:6399/0"  # read by the check and the config; nothing listens there
 README_DEMO_EMAILS = re.findall(r"^\| `([^`]+@demo\.test)` \|", (BASE_DIR / "README.md").read_text(), re.M)
 
 
@@ -54,9 +55,10 @@ def production_config(database_url: str, tmp_path: Path, **overrides) -> type[Pr
 
 @pytest.fixture
 def production_env(monkeypatch, database_url):
-    """The environment production needs: a strong SECRET_KEY and an explicit DATABASE_URL."""
+    """The environment production needs: a strong SECRET_KEY, an explicit DATABASE_URL and REDIS_URL."""
     monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REDIS_URL", OPERATOR_REDIS)
 
 
 @pytest.fixture
@@ -93,6 +95,15 @@ def test_production_refuses_without_database_url(production_env, monkeypatch, da
     with pytest.raises(RuntimeError, match="Production needs DATABASE_URL"):
         ProductionConfig.check()
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app(production_config(database_url, tmp_path))
+
+
+def test_production_refuses_without_redis_url(production_env, monkeypatch, database_url, tmp_path):
+    monkeypatch.delenv("REDIS_URL")
+
+    with pytest.raises(RuntimeError, match="Production needs REDIS_URL"):
+        ProductionConfig.check()
+    with pytest.raises(RuntimeError, match="REDIS_URL"):
         create_app(production_config(database_url, tmp_path))
 
 
@@ -147,6 +158,7 @@ def test_production_from_the_environment_uses_the_operators_key_and_database(tmp
         "CASEWORK_CONFIG": "production",
         "SECRET_KEY": STRONG_KEY,
         "DATABASE_URL": database,
+        "REDIS_URL": OPERATOR_REDIS,
         "CASEWORK_INSTANCE_PATH": str(tmp_path / "instance"),
     }
     code = (

@@ -228,6 +228,7 @@ def test_extra_demo_officers_sign_in_with_the_demo_password(app):
 def test_demo_cases_are_refused_under_production(app, database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "k3y-" + "0123456789abcdef" * 3)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")  # read by the check, never connected to
     config = make_config(database_url, tmp_path / "production-instance")
     production = create_app(type("Production", (ProductionConfig, config), {}))
     with production.app_context():
