@@ -47,10 +47,11 @@ def _details(form: UserForm) -> services.AccountDetails:
     )
 
 
-def _show_link(user: User, raw_token: str) -> str:
+def _show_link(user: User, raw_token: str, new_account: bool = False) -> str:
     # The configured address, not this request's host: the link is sent to someone else.
     base = current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/")
     link = base + url_for("auth.set_password", token=raw_token)
+    services.email_password_link(user, link, new_account)
     return render_template("admin/password_link.html", user=user, link=link)
 
 
@@ -73,7 +74,7 @@ def new_user() -> ResponseReturnValue:
         else:
             token = services.issue_password_token(user, current_user._get_current_object())
             flash(f"Account created for {user.name}.", "success")
-            return _show_link(user, token)
+            return _show_link(user, token, new_account=True)
     return render_template("admin/user_form.html", form=form, user=None)
 
 

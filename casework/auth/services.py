@@ -200,6 +200,41 @@ def issue_password_token(user: User, actor: User | None) -> str:
     return raw
 
 
+def email_password_link(user: User, link: str, new_account: bool) -> None:
+    """E-mail the user their set-password link through the outbox (committed here).
+
+    The outbox sends it after the commit, with retries; the admin's page shows the link as well,
+    for when e-mail is slow or the address is wrong.
+    """
+    from casework.notifications.services import queue_message
+
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    service = current_app.config["SERVICE_NAME"]
+    first = (
+        f"An account has been made for you on {service}."
+        if new_account
+        else f"An administrator has sent you a link to set a new password for {service}."
+    )
+    queue_message(
+        key=f"password-link:{_token_hash(link)}",
+        to_address=user.email,
+        to_name=user.name,
+        template="notice",
+        context={
+            "subject": f"Set your password for {service}",
+            "greeting_name": user.name,
+            "paragraphs": [
+                first,
+                f"Use the link below to set your password. It works once and expires in {hours} hours.",
+                "If you did not expect this e-mail, tell your council's administrator.",
+            ],
+            "link_url": link,
+            "link_text": "Set your password",
+        },
+    )
+    db.session.commit()
+
+
 def find_password_token(raw: str) -> PasswordToken | None:
     """The unused, unexpired token for this link, or None."""
     token = db.session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _token_hash(raw)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from email import message_from_bytes
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +14,7 @@ from casework.auth.models import PasswordToken, User
 from casework.auth.roles import Role
 from casework.db_types import utcnow
 from casework.extensions import db
+from casework.notifications.services import dispatch_pending
 from tests.auth.support import try_sign_in
 from tests.builders import make_agency, make_borough, make_user
 from tests.conftest import csrf_token
@@ -283,3 +286,25 @@ def test_no_password_link_for_a_deactivated_user(app, client, admin):
 def test_role_hints_are_shown(app, client, admin):
     page = client.get("/admin/users/new").get_data(as_text=True)
     assert "Sees only what is referred to their agency" in page
+
+
+def test_a_new_user_is_emailed_their_link_and_it_works_from_the_email(app, client, admin):
+    response = _create(client, email="sam@example.org")
+    path = _link_path(response)
+    assert "We have e-mailed this link to sam@example.org" in response.get_data(as_text=True)
+
+    assert dispatch_pending() == 1
+    sent = list((Path(app.instance_path) / "mail").rglob("*.eml"))
+    assert len(sent) == 1
+    message = message_from_bytes(sent[0].read_bytes())
+    assert message["To"].endswith("<sam@example.org>")
+    assert message["Subject"].startswith("Set your password")
+    text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    body = text.get_payload(decode=True).decode()
+    assert "An account has been made for you" in body
+    assert f"http://127.0.0.1:5000{path}" in body
+    other = app.test_client()
+    token = csrf_token(other, path)
+    form = {"csrf_token": token, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert other.post(path, data=form).status_code == 302
+    assert try_sign_in(other, "sam@example.org", NEW_PASSWORD).status_code == 302
