@@ -389,6 +389,11 @@ def _apply(
         summary += f". Reason: {given.reason.strip()}"
     record_event(case, actor, f"transition:{transition.name}", summary, before, after)
     deadlines_hooks.after_change(case, actor, deadlines_hooks.TRANSITION, now=now, old_state=before["state"])
+    if transition.target == "closed":
+        # Imported here: the partners area is built on this one.
+        from casework.partners.services import close_with_case
+
+        close_with_case(case, actor, now)
 
 
 def escalate_to_panel(case: Case, reason: str, now: datetime) -> bool:

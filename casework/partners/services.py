@@ -629,6 +629,24 @@ def close_referral(actor: User, referral: Referral, note: str, now: datetime | N
     return referral
 
 
+def close_with_case(case: Case, actor: User | None, now: datetime) -> int:
+    """End the case's live referrals because the case is closed, in the caller's transaction.
+
+    Partners see a case only through a live referral, so closing the case ends their access; open
+    actions and their deadlines stop, and the panel review counts as met. Returns how many ended.
+    """
+    live = select(Referral).where(Referral.case_id == case.id, Referral.status.in_(LIVE_STATUSES))
+    referrals = list(db.session.scalars(live))
+    for referral in referrals:
+        referral.status, referral.closed_at = CLOSED, now
+        referral.closed_by_id = actor.id if actor else None
+        referral.close_note = "The case was closed."
+        _end_open_work(referral, now, "case closed")
+        summary = f"Referral to {referral.target_name} closed with the case"
+        referral_history(referral, actor, "referral_closed", summary, now)
+    return len(referrals)
+
+
 def _end_open_work(referral: Referral, now: datetime, note: str) -> None:
     """A referral that ends: its open actions are cancelled, and so are their deadlines; the
     panel review is met (the panel has dealt with it) unless the referral was declined."""

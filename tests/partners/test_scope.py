@@ -15,6 +15,8 @@ from casework.cases.evidence_files import check_upload
 from casework.cases.lookup import visible_cases
 from casework.cases.models import Case, CaseEvent
 from casework.cases.scope import can_see, can_work, case_scope
+from casework.cases.workflow import TransitionInput
+from casework.deadlines.services import open_rows
 from casework.extensions import db
 from casework.partners import services
 from casework.partners.models import PartnerCaseView
@@ -225,3 +227,19 @@ def test_visible_cases_for_a_partner_follow_the_same_rule(app, world):
     with app.test_request_context():
         login_user(world["pc"])
         assert [c.reference for c in db.session.scalars(visible_cases())] == [world["referred"].reference]
+
+
+def test_closing_the_case_ends_its_referrals_and_the_partners_access(app, client, world):
+    case, referral, manager = world["referred"], world["referral"], world["manager"]
+    sign_in(client, world["pc"].email)
+    assert client.get(f"/shared/cases/{case.reference}").status_code == 200
+
+    given = TransitionInput(outcome="resolved")
+    case_services.fire(manager, case, "close", case.version, given)
+
+    db.session.refresh(referral)
+    assert referral.status == "closed" and referral.close_note == "The case was closed."
+    assert [action.status for action in referral.actions] == ["cancelled"]
+    assert not [row for row in open_rows(case) if row.referral_id == referral.id]
+    assert any(event.summary == "Referral to Kent Police closed with the case" for event in case.events)
+    assert client.get(f"/shared/cases/{case.reference}").status_code == 404
