@@ -107,6 +107,7 @@ class AccountDetails:
     role: Role
     borough_id: int | None = None
     agency_id: int | None = None
+    active: bool = True  # False for accounts that never sign in (an Open311 client's service account)
 
 
 def _check_scope(details: AccountDetails) -> None:
@@ -130,6 +131,7 @@ def create_user(details: AccountDetails, password: str | None = None) -> User:
         role=details.role.value,
         borough_id=details.borough_id,
         agency_id=details.agency_id,
+        active=details.active,
     )
     if password is not None:
         _set_password(user, password)

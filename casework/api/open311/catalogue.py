@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from casework.cases.categories import FLYTIP_SIZES, LAND_TYPES, TYPE_GROUPS, WASTE_TYPES
+from casework.cases.categories import FLYTIP_SIZES, LAND_TYPES, TYPE_GROUPS, WASTE_TYPES, label
 from casework.cases.models import CaseType
 from casework.extensions import db
 
@@ -101,7 +101,7 @@ def service_by_code(code: str) -> CaseType | None:
 
 
 def group_label(case_type: CaseType) -> str:
-    return dict(TYPE_GROUPS).get(case_type.group, case_type.group)
+    return label(TYPE_GROUPS, case_type.group)
 
 
 def service_entry(case_type: CaseType) -> dict:

@@ -44,10 +44,6 @@ class Open311Client(db.Model):
     boroughs: Mapped[list[Borough]] = relationship(secondary=client_boroughs, order_by="Borough.name")
     keys: Mapped[list[Open311Key]] = relationship(back_populates="client", order_by="Open311Key.issued_at")
 
-    @property
-    def live_keys(self) -> list[Open311Key]:
-        return [key for key in self.keys if key.revoked_at is None]
-
     def __str__(self) -> str:
         return self.name
 

@@ -11,7 +11,6 @@ client gets a precise 400 rather than a guess.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from flask import current_app
@@ -119,6 +118,6 @@ def _ward_for_postcode(postcode: str) -> Ward | None:
             .group_by(Incident.ward_id)
         ).all()
         if counts:
-            ward_id = Counter({row[0]: row[1] for row in counts}).most_common(1)[0][0]
+            ward_id, _ = max(counts, key=lambda row: row[1])
             return db.session.get(Ward, ward_id)
     return None

@@ -41,6 +41,15 @@ class RequestFilter:
     statuses: frozenset[str]
 
 
+def _window(start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+    """The dates asked for, with the specification's default of the last 90 days."""
+    end = end or now
+    start = start or end - timedelta(days=DEFAULT_DAYS)
+    if start > end:
+        raise Open311Error(400, "start_date must be before end_date")
+    return start, end
+
+
 def build_filter(
     ids: str, service_code: str, start: datetime | None, end: datetime | None, status: str, now: datetime
 ) -> RequestFilter:
@@ -48,10 +57,7 @@ def build_filter(
     wanted = [part.strip() for part in ids.split(",") if part.strip()] if ids else []
     if len(wanted) > MAX_IDS:
         raise Open311Error(400, f"service_request_id takes at most {MAX_IDS} ids")
-    end = end or now
-    start = start or end - timedelta(days=DEFAULT_DAYS)
-    if start > end:
-        raise Open311Error(400, "start_date must be before end_date")
+    start, end = _window(start, end, now)
     if end - start > timedelta(days=DEFAULT_DAYS):
         raise Open311Error(400, f"start_date and end_date may not span more than {DEFAULT_DAYS} days")
     chosen = (
@@ -153,10 +159,7 @@ def update_entries(
     client: Open311Client, start: datetime | None, end: datetime | None, now: datetime
 ) -> list[dict]:
     """The public updates on this client's requests between start and end, oldest first."""
-    end = end or now
-    start = start or end - timedelta(days=DEFAULT_DAYS)
-    if start > end:
-        raise Open311Error(400, "start_date must be before end_date")
+    start, end = _window(start, end, now)
     rows = db.session.execute(
         select(CaseEvent, Open311Request)
         .join(Open311Request, Open311Request.case_id == CaseEvent.case_id)

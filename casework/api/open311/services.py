@@ -75,9 +75,9 @@ def create_client(actor: User | None, name: str, channel: str, borough_ids: list
         email=f"open311-{secrets.token_hex(8)}@open311.invalid",
         name=f"Open311: {name}"[:200],
         role=Role.OFFICER,
+        active=False,
     )
     service_user = accounts.create_user(details)
-    service_user.active = False
     client = Open311Client(
         name=name, channel=channel, service_user=service_user, boroughs=boroughs, created_by=actor
     )

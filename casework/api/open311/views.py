@@ -7,7 +7,6 @@ errors included, is in the specification's XML or JSON, chosen by the extension.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 
@@ -55,7 +54,7 @@ def _rate_key() -> str:
     if request.method == "POST" and request.mimetype in FORM_TYPES:
         raw = request.form.get("api_key") or raw
     if raw:
-        return "open311-key:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+        return "open311-key:" + services.key_hash(raw)
     return "open311-address:" + client_address()
 
 
