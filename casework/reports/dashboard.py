@@ -41,9 +41,8 @@ from casework.deadlines.policies import kind_label
 from casework.enforcement.kinds import KIND_BY_CODE, PROSECUTION_OUTCOMES, PROVED_OUTCOMES
 from casework.enforcement.models import EnforcementAction
 from casework.extensions import db
-from casework.formatting import LONDON
 from casework.places.models import Borough, Ward
-from casework.reports.periods import Month, london_midnight
+from casework.reports.periods import Month
 
 PERIODS: tuple[tuple[str, str], ...] = (
     ("12m", "Last 12 months"),
@@ -86,25 +85,28 @@ class Period:
     code: str
     name: str
     months: tuple[Month, ...]
-    end_day: date  # the first London day after the period
 
     @property
     def start_day(self) -> date:
         return self.months[0].first_day
 
     @property
+    def end_day(self) -> date:
+        """The first London day after the period."""
+        return self.months[-1].plus(1).first_day
+
+    @property
     def start(self) -> datetime:
-        return london_midnight(self.start_day)
+        return self.months[0].start
 
     @property
     def end(self) -> datetime:
-        return london_midnight(self.end_day)
+        return self.months[-1].end
 
     @property
     def label(self) -> str:
         """'Last 12 months (December 2025 to November 2026)'."""
-        last = self.months[-1]
-        return f"{self.name} ({self.months[0].label} to {last.label})"
+        return f"{self.name} ({self.months[0].label} to {self.months[-1].label})"
 
     @property
     def lower_label(self) -> str:
@@ -112,27 +114,22 @@ class Period:
         return f"{PERIOD_PHRASES[self.code]} ({self.months[0].label} to {self.months[-1].label})"
 
 
-def add_months(day: date, months: int) -> date:
-    """The first day of the month `months` after (or before) `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def period_for(code: str, now: datetime) -> Period:
     """The period `code` (one of PERIODS) as seen at `now`: only months that have begun are listed."""
-    this_month = now.astimezone(LONDON).date().replace(day=1)
-    name = dict(PERIODS)[code]
+    this_month = Month.of(now)
     if code == "12m":
-        first, last = add_months(this_month, -11), this_month
+        first = this_month.plus(-11)
     else:
-        back = (this_month.month - FINANCIAL_YEAR_START_MONTH) % 12
-        first = add_months(this_month, -back)
+        first = this_month.plus(-((this_month.month - FINANCIAL_YEAR_START_MONTH) % 12))
         if code == "last_fy":
-            first = add_months(first, -12)
-        last = min(add_months(first, 11), this_month)
-    count = (last.year - first.year) * 12 + last.month - first.month + 1
-    months = tuple(Month(day.year, day.month) for day in (add_months(first, n) for n in range(count)))
-    return Period(code, name, months, end_day=add_months(last, 1))
+            first = first.plus(-12)
+    last = min(first.plus(11), this_month)
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = month.plus(1)
+    return Period(code, dict(PERIODS)[code], tuple(months))
 
 
 # ---- the filter --------------------------------------------------------------------------------
@@ -145,14 +142,6 @@ class DashboardFilter:
     period: str = DEFAULT_PERIOD
     borough: str | None = None  # a partnership manager's choice of borough (its code)
     borough_id: int | None = None
-
-
-def borough_choices(user: User) -> list[Borough]:
-    """The boroughs a user's dashboard may show: theirs, or every borough for a partnership manager."""
-    query = select(Borough).order_by(Borough.name)
-    if user.borough_id is not None:
-        query = query.where(Borough.id == user.borough_id)
-    return list(db.session.scalars(query))
 
 
 def parse_filter(args: Mapping[str, Any], boroughs: list[Borough]) -> tuple[DashboardFilter, list[str]]:

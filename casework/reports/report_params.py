@@ -1,4 +1,5 @@
-"""The parameters the Flycapture return and the performance report share: which borough, whose scope.
+"""The parameters the Flycapture return and the performance report share: which borough, whose scope,
+and the months offered in their pickers.
 
 Borough managers report on their own borough; partnership managers (no borough) on any borough or on
 all of them together. A borough outside the user's scope is answered like a case outside it: not found.
@@ -13,8 +14,10 @@ from sqlalchemy import select
 from casework.auth.models import User
 from casework.extensions import db
 from casework.places.models import Borough
+from casework.reports.periods import Month
 
 ALL = "all"
+MONTHS_OFFERED = 36
 
 
 class ParameterError(ValueError):
@@ -74,3 +77,11 @@ def choose_borough(user: User, text: str | None, *, default_all: bool) -> Boroug
     if user.borough_id is not None and borough.id != user.borough_id:
         raise OutOfScope(wanted)
     return BoroughChoice(borough)
+
+
+def month_items(chosen: Month | None, latest: Month) -> list[dict]:
+    """Select items for the MONTHS_OFFERED months up to `latest`, newest first, plus `chosen` if older."""
+    months = [latest.plus(-back) for back in range(MONTHS_OFFERED)]
+    if chosen is not None and chosen not in months:
+        months.append(chosen)
+    return [{"value": m.iso, "text": m.label, "selected": m == chosen} for m in months]

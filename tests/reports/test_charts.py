@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from casework.reports import charts
 from casework.reports.charts import Bar, bar_chart, column_chart
-from casework.reports.dashboard import add_months, period_for
+from casework.reports.dashboard import period_for
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -136,8 +136,3 @@ def test_financial_years_run_april_to_march():
         "March 2027",
         date(2027, 4, 1),
     )
-
-
-def test_add_months_crosses_years():
-    assert add_months(date(2026, 11, 18), 2) == date(2027, 1, 1)
-    assert add_months(date(2026, 1, 31), -1) == date(2025, 12, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from casework.access import allow
@@ -10,11 +10,12 @@ from casework.auth.models import User
 from casework.auth.roles import Role
 from casework.cases.queries import DUE_SOON_WORKING_DAYS
 from casework.db_types import utcnow
-from casework.formatting import LONDON
 from casework.places.models import Borough
 from casework.reports import dashboard as report
 from casework.reports.charts import Bar, Chart, bar_chart, column_chart
-from casework.reports.dashboard import Dashboard, DashboardFilter, add_months
+from casework.reports.dashboard import Dashboard, DashboardFilter
+from casework.reports.periods import last_complete_month
+from casework.reports.report_params import reportable_boroughs
 from casework.reports.views import bp
 
 
@@ -22,7 +23,7 @@ from casework.reports.views import bp
 @allow(Role.MANAGER)
 def dashboard():
     user: User = current_user._get_current_object()
-    boroughs = report.borough_choices(user)
+    boroughs = reportable_boroughs(user)
     current, problems = report.parse_filter(request.args, boroughs)
     figures = report.build(user, current, utcnow())
     return render_template(
@@ -49,23 +50,17 @@ def _scope_name(user: User, f: DashboardFilter, boroughs: list[Borough]) -> str:
 
 
 def _other_reports(f: DashboardFilter, d: Dashboard, boroughs: list[Borough]) -> list[tuple[str, str]]:
-    """Links to the other reports of the dashboard's section (once they exist), for the same borough,
-    or for the whole partnership ("all") when the dashboard shows every borough."""
-    links: list[tuple[str, str]] = []
+    """Links to the section's other reports for the same borough, or for the whole partnership
+    ("all") when the dashboard shows every borough."""
     borough = f.borough or (boroughs[0].code if len(boroughs) == 1 else "all")
-    if "reports.flycapture" in current_app.view_functions:
-        last_month = add_months(d.now.astimezone(LONDON).date().replace(day=1), -1)
-        links.append(
-            (
-                f"Flycapture return for {last_month:%B %Y}",
-                url_for("reports.flycapture", borough=borough, month=f"{last_month:%Y-%m}"),
-            )
-        )
-    if "reports.performance" in current_app.view_functions:
-        links.append(
-            ("Performance report for the scrutiny committee", url_for("reports.performance", borough=borough))
-        )
-    return links
+    last_month = last_complete_month(d.now)
+    return [
+        (
+            f"Flycapture return for {last_month.label}",
+            url_for("reports.flycapture", borough=borough, month=last_month.iso),
+        ),
+        ("Performance report for the scrutiny committee", url_for("reports.performance", borough=borough)),
+    ]
 
 
 def _figures(bars: list[Bar]) -> str:

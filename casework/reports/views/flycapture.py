@@ -16,12 +16,11 @@ from casework.reports.report_params import (
     OutOfScope,
     ParameterError,
     choose_borough,
+    month_items,
     reportable_boroughs,
 )
 from casework.reports.views import bp
 from casework.reports.views.downloads import csv_download, error_list, error_text
-
-MONTHS_OFFERED = 36
 
 
 def _month(text: str, current: Month) -> Month:
@@ -29,13 +28,6 @@ def _month(text: str, current: Month) -> Month:
     if month > current:
         raise PeriodError(f"The month cannot be in the future: choose {current.label} or earlier")
     return month
-
-
-def _month_items(chosen: Month | None, current: Month) -> list[dict]:
-    months = [current.plus(-back) for back in range(MONTHS_OFFERED)]
-    if chosen is not None and chosen not in months:
-        months.append(chosen)
-    return [{"value": m.iso, "text": m.label, "selected": m == chosen} for m in months]
 
 
 def _borough_items(code: str | None) -> list[dict]:
@@ -75,7 +67,7 @@ def flycapture():
             errors=errors,
             error_list=error_list(errors),
             borough_items=_borough_items(request.args.get("borough")),
-            month_items=_month_items(month, current),
+            month_items=month_items(month, current),
         ), 400
     report = flycapture_return(choice, month, now)
     if want_csv:
@@ -86,7 +78,7 @@ def flycapture():
         report=report,
         errors={},
         borough_items=_borough_items(choice.code),
-        month_items=_month_items(month, current),
+        month_items=month_items(month, current),
         csv_href=url_for(".flycapture", borough=choice.code, month=month.iso, format="csv"),
         previous=(previous, url_for(".flycapture", borough=choice.code, month=previous.iso)),
         following=(following, url_for(".flycapture", borough=choice.code, month=following.iso))

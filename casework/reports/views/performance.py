@@ -16,12 +16,11 @@ from casework.reports.report_params import (
     OutOfScope,
     ParameterError,
     choose_borough,
+    month_items,
     reportable_boroughs,
 )
 from casework.reports.views import bp
 from casework.reports.views.downloads import csv_download, error_list, error_text
-
-ENDS_OFFERED = 36
 
 
 def _end(text: str, latest: Month) -> Month:
@@ -42,13 +41,6 @@ def _borough_items(code: str | None) -> list[dict]:
         {"value": b.code, "text": b.name, "selected": b.code == code} for b in reportable_boroughs(user)
     ]
     return items
-
-
-def _end_items(chosen: Month | None, latest: Month) -> list[dict]:
-    months = [latest.plus(-back) for back in range(ENDS_OFFERED)]
-    if chosen is not None and chosen not in months:
-        months.append(chosen)
-    return [{"value": m.iso, "text": m.label, "selected": m == chosen} for m in months]
 
 
 @bp.route("/reports/performance")
@@ -80,7 +72,7 @@ def performance():
             errors=errors,
             error_list=error_list(errors),
             borough_items=_borough_items(request.args.get("borough")),
-            end_items=_end_items(end, latest_complete),
+            end_items=month_items(end, latest_complete),
         )
         return page, 400
     boroughs = [choice.borough] if choice.borough is not None else reportable_boroughs(user)
@@ -94,7 +86,7 @@ def performance():
         errors={},
         choice=choice,
         borough_items=_borough_items(choice.code),
-        end_items=_end_items(end, latest_complete),
+        end_items=month_items(end, latest_complete),
         csv_href=url_for(".performance", borough=choice.code, end=end.iso, format="csv"),
         format_value=queries.format_value,
         format_change=queries.format_change,
