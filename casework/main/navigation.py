@@ -28,7 +28,12 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role], frozenset[str]], ...] = (
         frozenset({Role.MANAGER, Role.PARTNER}),
         frozenset({"partners.panel", "partners.edit_panel", "partners.new_meeting", "partners.meeting"}),
     ),
-    ("Case reviews", "reviews.index", STAFF, frozenset()),
+    (
+        "Case reviews",
+        "reviews.index",
+        STAFF,
+        frozenset({"reviews.new", "reviews.application", "reviews.publication"}),
+    ),
     (
         "Dashboard",
         "reports.dashboard",
@@ -37,8 +42,18 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role], frozenset[str]], ...] = (
     ),
     ("Users", "admin.users", frozenset({Role.ADMIN}), frozenset({"admin.edit_user", "admin.new_user"})),
     ("Messages", "notifications.messages", frozenset({Role.ADMIN}), frozenset({"notifications.message"})),
-    ("Open311", "open311.clients", frozenset({Role.ADMIN}), frozenset()),
-    ("Settings", "cases.settings", frozenset({Role.ADMIN}), frozenset()),
+    (
+        "Open311",
+        "open311.clients",
+        frozenset({Role.ADMIN}),
+        frozenset({"open311.guide", "open311.new_client", "open311.issue_key"}),
+    ),
+    (
+        "Settings",
+        "cases.settings",
+        frozenset({Role.ADMIN}),
+        frozenset({"letters.templates", "letters.edit_template", "letters.template_version"}),
+    ),
     ("Your account", "main.account", frozenset(Role), frozenset({"auth.change_password"})),
 )
 
