@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -22,10 +23,12 @@ def actions_for(case: Case) -> list[EnforcementAction]:
     return list(db.session.scalars(query))
 
 
-def action_on_case_or_none(case: Case, action_id: int) -> EnforcementAction | None:
-    """An action of this (already scoped) case, or None."""
+def action_or_404(case: Case, action_id: int) -> EnforcementAction:
+    """An enforcement action of this (already scoped) case, or 404."""
     action = db.session.get(EnforcementAction, action_id)
-    return action if action is not None and action.case_id == case.id else None
+    if action is None or action.case_id != case.id:
+        abort(404)
+    return action
 
 
 def carrier_checks_for(case: Case) -> list[WasteCarrierCheck]:

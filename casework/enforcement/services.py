@@ -613,7 +613,7 @@ def unpublish(actor: User, action: EnforcementAction, now: datetime | None = Non
 def mark_unpaid_fpns(now: datetime) -> int:
     """Turn FPNs still unpaid after their payment date to unpaid and start a prosecution review.
 
-    Run by beat (workers/enforcement_tasks.py); each FPN in its own transaction, so one failure
+    Run by beat (workers/tasks/enforcement.py); each FPN in its own transaction, so one failure
     leaves the rest done. Returns how many were turned.
     """
     query = select(EnforcementAction.id).where(

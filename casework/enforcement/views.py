@@ -42,13 +42,6 @@ def _me():
     return current_user._get_current_object()
 
 
-def _action_or_404(case: Case, action_id: int) -> EnforcementAction:
-    action = queries.action_on_case_or_none(case, action_id)
-    if action is None:
-        abort(404)
-    return action
-
-
 def _refuse(error: services.EnforcementError, form, fields: tuple[str, ...]) -> None:
     """A refused change: 403 when the user may never do it, else the message on its field."""
     db.session.rollback()
@@ -163,7 +156,7 @@ def _action_input(kind: str, form: forms.ActionForm) -> services.ActionInput:
 def action(reference: str, action_id: int) -> ResponseReturnValue:
     """One action: its fields, its clock and the next steps."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     clock = services.open_clock(found)
     return render_template(
         "enforcement/action.html",
@@ -187,7 +180,7 @@ def _update_page(template: str, case: Case, action: EnforcementAction, form, sta
 def record_compliance(reference: str, action_id: int) -> ResponseReturnValue:
     """Record the compliance check: complied or breached."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     form = forms.ComplianceForm()
     if form.validate_on_submit():
         try:
@@ -207,7 +200,7 @@ def record_compliance(reference: str, action_id: int) -> ResponseReturnValue:
 def record_payment(reference: str, action_id: int) -> ResponseReturnValue:
     """Record an FPN's payment."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     form = forms.PaymentForm()
     if form.validate_on_submit():
         try:
@@ -225,7 +218,7 @@ def record_payment(reference: str, action_id: int) -> ResponseReturnValue:
 def record_hearing(reference: str, action_id: int) -> ResponseReturnValue:
     """Add a prosecution hearing date."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     form = forms.HearingForm()
     if request.method == "GET":
         form.court.data = found.court
@@ -245,7 +238,7 @@ def record_hearing(reference: str, action_id: int) -> ResponseReturnValue:
 def record_outcome(reference: str, action_id: int) -> ResponseReturnValue:
     """Record a prosecution's result."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     form = forms.OutcomeForm()
     if form.validate_on_submit():
         try:
@@ -265,7 +258,7 @@ def record_outcome(reference: str, action_id: int) -> ResponseReturnValue:
 def withdraw(reference: str, action_id: int) -> ResponseReturnValue:
     """Withdraw an action."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         try:
@@ -283,7 +276,7 @@ def withdraw(reference: str, action_id: int) -> ResponseReturnValue:
 def publish(reference: str, action_id: int) -> ResponseReturnValue:
     """A manager publishes a proved prosecution on the public page."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     form = forms.PublishForm()
     if request.method == "GET" and found.person is not None:
         form.public_name.data = found.person.full_name
@@ -303,7 +296,7 @@ def publish(reference: str, action_id: int) -> ResponseReturnValue:
 def unpublish(reference: str, action_id: int) -> ResponseReturnValue:
     """Take a result off the public page."""
     case = case_or_404(reference)
-    found = _action_or_404(case, action_id)
+    found = queries.action_or_404(case, action_id)
     form = forms.UnpublishForm()
     if not form.validate_on_submit():
         abort(400)

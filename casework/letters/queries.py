@@ -29,14 +29,6 @@ def letter_or_404(case: Case, letter_id: int) -> Letter:
     return letter
 
 
-def action_or_404(case: Case, action_id: int) -> EnforcementAction:
-    """An enforcement action of this case, or 404."""
-    action = db.session.get(EnforcementAction, action_id)
-    if action is None or action.case_id != case.id:
-        abort(404)
-    return action
-
-
 def template_or_404(code: str) -> LetterTemplate:
     """The template with this code, or 404."""
     template = db.session.scalar(select(LetterTemplate).where(LetterTemplate.code == code))

@@ -40,7 +40,6 @@ from casework.letters.wording import (
 )
 
 DEFAULT_COUNCIL_NAME = "{borough} Borough Council"
-DEFAULT_EARLY_PAYMENT_DAYS = 10
 SHORT_KIND = {"warning_letter": "WL", "cpw": "CPW", "cpn": "CPN", "fpn": "FPN", "s34_notice": "S34"}
 # Placeholders a letter can do without: the wording reads well when they are empty.
 OPTIONAL = frozenset({"early_payment_offer"})
@@ -58,15 +57,8 @@ NEEDS = {
     "payment_due": "the date payment is due",
     "incident_address": "the address of the case's incident",
 }
-# Keys of EnforcementAction.details that may hold the conduct and the requirements.
-DETAIL_KEYS = {
-    "conduct": ("conduct", "behaviour", "behavior", "conduct_description"),
-    "requirements": ("requirements", "requirement", "required_action", "requires"),
-}
 OFFENCE_LABELS = {
     "flytipping": "depositing controlled waste without a permit (Environmental Protection Act 1990, s.33)",
-    "fly_tipping": "depositing controlled waste without a permit (Environmental Protection Act 1990, s.33)",
-    "duty_of_care": "failing in the duty of care for waste (Environmental Protection Act 1990, s.34)",
     "household_duty_of_care": (
         "failing in the household waste duty of care (Environmental Protection Act 1990, s.34(2A))"
     ),
@@ -216,7 +208,8 @@ def council_name(borough_name: str) -> str:
 
 
 def _early_offer(amount: str) -> str:
-    days = current_app.config.get("LETTER_EARLY_PAYMENT_DAYS", DEFAULT_EARLY_PAYMENT_DAYS)
+    # The same period record_payment accepts the early amount in (enforcement.services.amount_owed).
+    days = current_app.config["FPN_EARLY_PAYMENT_DAYS"]
     return (
         f"If you pay within {days} days of the date of this notice, you may pay the reduced amount of "
         f"{amount}."
@@ -239,11 +232,9 @@ def address_lines(address: str, postcode: str | None) -> list[str]:
 
 
 def _detail(action: EnforcementAction, name: str) -> str:
-    details = action.details or {}
-    for key in DETAIL_KEYS[name]:
-        value = details.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+    value = (action.details or {}).get(name)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
     # Else the first report's own description of the behaviour; officers' notes stay out of letters
     # (they may be internal). The default wording does not use it: check a letter that does.
     if name == "conduct":
@@ -254,9 +245,7 @@ def _detail(action: EnforcementAction, name: str) -> str:
 def _offence(code: str | None) -> str:
     if not code:
         return ""
-    return (
-        OFFENCE_LABELS.get(code) or dict(getattr(kinds, "OFFENCES", ())).get(code) or code.replace("_", " ")
-    )
+    return OFFENCE_LABELS.get(code) or dict(kinds.OFFENCES).get(code) or code.replace("_", " ")
 
 
 def _incident_address(case: Case) -> str:

@@ -16,6 +16,7 @@ from casework.cases.lookup import case_or_404
 from casework.cases.models import Case
 from casework.cases.scope import can_work
 from casework.cases.services import NotAllowed
+from casework.enforcement import queries as enforcement_queries
 from casework.enforcement.models import EnforcementAction
 from casework.letters import queries, services
 from casework.letters.forms import ProduceForm, WordingForm
@@ -72,7 +73,7 @@ bp.add_app_template_global(blocks, "letter_blocks")
 def produce(reference: str, action_id: int, code: str):
     """Produce a letter for an enforcement action, then show it."""
     case = case_or_404(reference)
-    action = queries.action_or_404(case, action_id)
+    action = enforcement_queries.action_or_404(case, action_id)
     if not ProduceForm().validate_on_submit():
         abort(400)
     try:

@@ -176,8 +176,10 @@ def test_the_beat_task_runs_the_same_service(app):
     from workers.tasks.enforcement import unpaid_fixed_penalties
 
     w = world("flytipping")
-    fpn(w, issued=date(2026, 1, 5), now=datetime(2026, 1, 5, 10, tzinfo=UTC))
+    action = fpn(w, issued=date(2026, 1, 5), now=datetime(2026, 1, 5, 10, tzinfo=UTC))
     assert unpaid_fixed_penalties.run() == 1  # real time: a year after it was due
+    db.session.expire_all()
+    assert action.status == "unpaid" and [c.kind for c in open_clocks(w.case)] == ["prosecution_review"]
 
 
 def test_withdrawing_cancels_the_clock_and_starts_the_next(app):

@@ -97,6 +97,13 @@ def test_an_fpn_states_the_amounts_and_the_payment_date(officer, case, person):
     assert "within 10 days" in text
 
 
+def test_the_early_payment_offer_states_the_period_payments_are_accepted_in(app, officer, case, person):
+    app.config["FPN_EARLY_PAYMENT_DAYS"] = 14
+    fpn = action(case, "fpn", person, officer)
+    letter = services.produce_letter(officer, case, fpn, "fpn", now=NOW)
+    assert "within 14 days" in letter.body
+
+
 def test_an_fpn_without_an_early_amount_offers_none(officer, case, person):
     fpn = action(case, "fpn", person, officer, early_amount=None, amount=Decimal("400"), offence="flytipping")
     letter = services.produce_letter(officer, case, fpn, "fpn", now=NOW)
