@@ -115,7 +115,9 @@ class Deadline(db.Model):
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_note: Mapped[str] = mapped_column(String(200), default="")
-    # For the partners area: the referral or panel action this deadline chases (no foreign key yet).
+    # The referral, and the action, this deadline chases (no foreign keys): a partner_action row's
+    # action is a referral or panel action; an enforcement clock's (compliance_check, fpn_payment,
+    # prosecution_review) is an enforcement action.
     referral_id: Mapped[int | None]
     action_id: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)

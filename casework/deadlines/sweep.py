@@ -188,7 +188,7 @@ def remind(row: Deadline, now: datetime) -> bool:
         return False
     number = row.reminders_sent + 1
     key = f"deadline:{row.id}:reminder" + (f":{number}" if number > 1 else "")
-    if row.action_id is not None:  # a partner action: its agency's contacts are reminded
+    if row.kind == "partner_action":  # its agency's contacts are reminded
         from casework.partners.chasing import remind_agency
 
         who = remind_agency(row, key, now)

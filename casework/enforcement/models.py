@@ -57,8 +57,6 @@ class EnforcementAction(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # public /prosecutions
     public_name: Mapped[str | None] = mapped_column(String(200))  # only once the court result is public
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The deadline row (compliance_check, fpn_payment or prosecution_review) running for this action.
-    clock_id: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

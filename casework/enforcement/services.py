@@ -4,10 +4,8 @@ Each public function checks the user may work the case, checks the kind's own ru
 change, appends a case history entry and starts, meets or cancels the action's clock, then commits:
 one transaction (house rule 1).
 
-Clocks. A case has at most one open deadline of each kind (casework/deadlines/services.start_clock
-returns the running one), but may have, say, two CPWs or two FPNs. So each clock kind runs for the
-action whose date comes first; when that action is resolved, the clock is finished and started again
-for the next one (`_sync`). `EnforcementAction.clock_id` names the row running for the action.
+Clocks. Each action's own deadline rows carry its id (`Deadline.action_id`), so two CPWs or two
+FPNs on one case each have their own clock, started and finished through casework/deadlines/services.
 """
 
 from __future__ import annotations
@@ -60,6 +58,7 @@ CLOCK_RULES: dict[str, tuple[list[dict[str, Any]], list[str]]] = {
     "fpn_payment": ([], []),
     "prosecution_review": (REVIEW_REMINDERS, REVIEW_LADDER),
 }
+CLOCK_KINDS = tuple(CLOCK_RULES)
 CARRIER_NUMBER_RE = re.compile(r"^CBD([UL])\d{1,7}$")
 FINAL_OUTCOMES = frozenset({"guilty_plea", "convicted", "not_guilty", "withdrawn"})
 
@@ -398,7 +397,6 @@ def record_compliance(
         action, actor, "compliance", f"Compliance check: {_name(action)} {verb}", now, status=action.status
     )
     _finish_clock(action, "compliance_check", now, met=True, note="complied" if complied else "breached")
-    _sync(action.case, "compliance_check", now, actor)
     db.session.commit()
     return action
 
@@ -445,7 +443,6 @@ def record_payment(
     )
     kind = "prosecution_review" if was == "unpaid" else "fpn_payment"
     _finish_clock(action, kind, now, met=True, note="paid")
-    _sync(action.case, kind, now, actor)
     db.session.commit()
     return action
 
@@ -557,7 +554,6 @@ def withdraw(
     )
     for kind in ("compliance_check", "fpn_payment", "prosecution_review"):
         _finish_clock(action, kind, now, met=False, note="action withdrawn")
-        _sync(action.case, kind, now, actor)
     db.session.commit()
     return action
 
@@ -645,8 +641,7 @@ def mark_unpaid_fpns(now: datetime) -> int:
             status="unpaid",
         )
         _finish_clock(action, "fpn_payment", now, met=False, note="not paid by the due date")
-        _sync(action.case, "fpn_payment", now, None)
-        _sync(action.case, "prosecution_review", now, None)
+        _start_clock(action, "prosecution_review", now, None)
         db.session.commit()
         done += 1
     return done
@@ -684,67 +679,38 @@ def _label(action: EnforcementAction, kind: str) -> str:
 
 
 def _finish_clock(action: EnforcementAction, kind: str, now: datetime, *, met: bool, note: str) -> None:
-    """Finish the action's own running clock of `kind`, if it has one."""
-    if action.clock_id is None:
-        return
-    for row in deadlines.open_rows(action.case, [kind]):
-        if row.id == action.clock_id:
-            deadlines.finish_for(action.case, now, met=met, kinds=[kind], note=note)
-            action.clock_id = None
+    """Meet or cancel the action's own open clock of `kind`, if it has one."""
+    deadlines.finish_for(action.case, now, met=met, action_id=action.id, kinds=[kind], note=note)
 
 
 def _after_change(action: EnforcementAction, now: datetime, actor: User | None) -> None:
-    for kind in ("compliance_check", "fpn_payment", "prosecution_review"):
-        _sync(action.case, kind, now, actor)
+    for kind in CLOCK_KINDS:
+        _start_clock(action, kind, now, actor)
 
 
-def _sync(case: Case, kind: str, now: datetime, actor: User | None) -> None:
-    """Make the case's open clock of `kind` run for the action whose date comes first.
-
-    A clock running for an action that comes later is cancelled and started again when its turn
-    comes; an open case only (closing a case ends its clocks).
-    """
-    if not case.is_open:
+def _start_clock(action: EnforcementAction, kind: str, now: datetime, actor: User | None) -> None:
+    """Start the action's clock of `kind` when it needs one (an open case only: closing ends clocks)."""
+    due_at = _due(action, kind, now)
+    if due_at is None or not action.case.is_open:
         return
-    actions = db.session.scalars(select(EnforcementAction).where(EnforcementAction.case_id == case.id))
-    waiting = sorted(
-        ((due, action) for action in actions if (due := _due(action, kind, now)) is not None),
-        key=lambda pair: (pair[0], pair[1].id),
-    )
-    running = deadlines.open_rows(case, [kind])
-    if not waiting:
-        return
-    due_at, first = waiting[0]
-    if running and running[0].id == first.clock_id and first.clock_id is not None:
-        return
-    if running:  # a later action's clock: it starts again when its turn comes
-        deadlines.finish_for(case, now, met=False, kinds=[kind], note="an earlier date comes first")
-        ended = {row.id for row in running}
-        for _, action in waiting:
-            if action.clock_id in ended:
-                action.clock_id = None
     leads, ladder = CLOCK_RULES[kind]
-    row = deadlines.start_clock(
-        case,
+    deadlines.start_clock(
+        action.case,
         kind,
         now,
         actor,
         due_at=due_at,
-        label=_label(first, kind),
+        label=_label(action, kind),
         ladder=list(ladder),
         reminder_leads=[dict(lead) for lead in leads],
+        action_id=action.id,
     )
-    if row is not None:
-        db.session.flush()
-        first.clock_id = row.id
 
 
 def open_clock(action: EnforcementAction) -> Deadline | None:
     """The action's running deadline, if any."""
-    if action.clock_id is None:
-        return None
-    row = db.session.get(Deadline, action.clock_id)
-    return row if row is not None and row.is_open else None
+    rows = [row for row in deadlines.open_rows(action.case, CLOCK_KINDS) if row.action_id == action.id]
+    return rows[0] if rows else None
 
 
 # ---- waste carrier checks ------------------------------------------------------------------------

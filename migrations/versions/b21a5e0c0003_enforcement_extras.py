@@ -39,12 +39,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_waste_carrier_checks")),
     )
     op.create_index("ix_waste_carrier_checks_case", "waste_carrier_checks", ["case_id"], unique=False)
-    with op.batch_alter_table("enforcement_actions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("clock_id", sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("enforcement_actions", schema=None) as batch_op:
-        batch_op.drop_column("clock_id")
     op.drop_index("ix_waste_carrier_checks_case", table_name="waste_carrier_checks")
     op.drop_table("waste_carrier_checks")

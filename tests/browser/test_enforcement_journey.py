@@ -19,8 +19,8 @@ from casework.auth.models import User
 from casework.cases import services as case_services
 from casework.cases.models import Case, CaseType
 from casework.db_types import utcnow
-from casework.deadlines.models import Deadline
 from casework.enforcement.models import EnforcementAction
+from casework.enforcement.services import open_clock
 from casework.extensions import db
 from casework.formatting import LONDON, date_uk
 from casework.letters.models import Letter
@@ -146,8 +146,7 @@ def _sweep(app, now: datetime) -> None:
 
 def _clock_of(app, action_id: int) -> tuple[datetime, datetime]:
     with app.app_context():
-        action = db.session.get(EnforcementAction, action_id)
-        clock = db.session.get(Deadline, action.clock_id)
+        clock = open_clock(db.session.get(EnforcementAction, action_id))
         times = (clock.remind_at, clock.due_at)
         db.session.remove()
     return times

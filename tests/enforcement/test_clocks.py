@@ -17,7 +17,7 @@ def test_a_cpw_starts_a_compliance_check_due_on_its_compliance_date_at_nine(app)
     [clock] = open_clocks(w.case, "compliance_check")
     assert clock.due_at == datetime(2027, 1, 20, 9, 0, tzinfo=UTC)  # 09:00 London in January (GMT)
     assert "Community Protection Warning to Sam Smith" in clock.label
-    assert action.clock_id == clock.id
+    assert clock.action_id == action.id
     assert clock.ladder == ["assigned_officer", "officer_manager"]
 
 
@@ -91,13 +91,14 @@ def test_cpn_and_statutory_notice_each_have_their_own_check_in_turn(app):
         ),
         now=NOW,
     )
-    [clock] = open_clocks(w.case, "compliance_check")  # the earlier date comes first
-    assert clock.due_at == datetime(2027, 1, 27, 9, 0, tzinfo=UTC) and cpn.clock_id == clock.id
+    clocks = {clock.action_id: clock for clock in open_clocks(w.case, "compliance_check")}
+    assert clocks[cpn.id].due_at == datetime(2027, 1, 27, 9, 0, tzinfo=UTC)  # each action its own clock
+    assert clocks[notice.id].due_at == datetime(2027, 2, 10, 9, 0, tzinfo=UTC)
     services.record_compliance(
         w.officer, cpn, True, date(2027, 1, 27), now=datetime(2027, 1, 27, 12, tzinfo=UTC)
     )
     [clock] = open_clocks(w.case, "compliance_check")
-    assert clock.due_at == datetime(2027, 2, 10, 9, 0, tzinfo=UTC) and notice.clock_id == clock.id
+    assert clock.action_id == notice.id and clock.due_at == datetime(2027, 2, 10, 9, 0, tzinfo=UTC)
     assert "waste receptacles" in clock.label
 
 
@@ -154,7 +155,7 @@ def test_an_fpn_still_unpaid_after_its_due_date_turns_unpaid_with_a_prosecution_
     assert payment.cancelled_at == after and "not paid" in payment.end_note
     [review] = open_clocks(w.case, "prosecution_review")
     assert review.due_at.date() == date(2027, 2, 11)  # 10 working days on
-    assert action.clock_id == review.id
+    assert review.action_id == action.id
     assert services.mark_unpaid_fpns(after) == 0  # once only
     assert any("not paid by 27 January 2027" in e.summary for e in history(w.case))
 
@@ -182,13 +183,13 @@ def test_the_beat_task_runs_the_same_service(app):
     assert action.status == "unpaid" and [c.kind for c in open_clocks(w.case)] == ["prosecution_review"]
 
 
-def test_withdrawing_cancels_the_clock_and_starts_the_next(app):
+def test_withdrawing_cancels_its_own_clock_and_leaves_the_others(app):
     w = world()
     first = cpw(w, comply_by=date(2027, 1, 20))
     second = cpw(w, comply_by=date(2027, 2, 3))
     services.withdraw(w.officer, first, "Issued to the wrong address", now=NOW)
     [clock] = open_clocks(w.case, "compliance_check")
-    assert second.clock_id == clock.id and clock.due_at.date() == date(2027, 2, 3)
+    assert clock.action_id == second.id and clock.due_at.date() == date(2027, 2, 3)
     assert first.status == "withdrawn"
 
 
