@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -40,9 +41,15 @@ from casework.reviews.forms import (
     ThresholdForm,
     yes_no,
 )
-from casework.reviews.models import CaseReviewApplication
+from casework.reviews.models import (
+    CaseReviewAppeal,
+    CaseReviewApplication,
+    CaseReviewComplaint,
+    CaseReviewRecommendation,
+)
 
 bp = Blueprint("reviews", __name__)
+Row = TypeVar("Row", CaseReviewComplaint, CaseReviewRecommendation, CaseReviewAppeal)
 STAFF = (Role.OFFICER, Role.MANAGER)
 
 
@@ -84,6 +91,14 @@ def _saved(
         return None
     flash(message, "success")
     return _to(found, anchor)
+
+
+def _by_id(rows: list[Row], row_id: int) -> Row:
+    """One of the application's rows (a complaint, recommendation or appeal) by its id, or 404."""
+    found = next((row for row in rows if row.id == row_id), None)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _step_page(
@@ -219,9 +234,7 @@ def add_complaint(reference: str) -> ResponseReturnValue:
 @allow(*STAFF)
 def remove_complaint(reference: str, complaint_id: int) -> ResponseReturnValue:
     found = queries.application_or_404(_me(), reference)
-    complaint = next((c for c in found.complaints if c.id == complaint_id), None)
-    if complaint is None:
-        abort(404)
+    complaint = _by_id(found.complaints, complaint_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -337,9 +350,7 @@ def add_recommendation(reference: str) -> ResponseReturnValue:
 @allow(*STAFF)
 def complete_recommendation(reference: str, recommendation_id: int) -> ResponseReturnValue:
     found = queries.application_or_404(_me(), reference)
-    recommendation = next((r for r in found.recommendations if r.id == recommendation_id), None)
-    if recommendation is None:
-        abort(404)
+    recommendation = _by_id(found.recommendations, recommendation_id)
     form = CompleteForm()
     if not form.is_submitted():
         form.completed_on.data = _today()
@@ -384,9 +395,7 @@ def add_appeal(reference: str) -> ResponseReturnValue:
 @allow(*STAFF)
 def decide_appeal(reference: str, appeal_id: int) -> ResponseReturnValue:
     found = queries.application_or_404(_me(), reference)
-    appeal = next((a for a in found.appeals if a.id == appeal_id), None)
-    if appeal is None:
-        abort(404)
+    appeal = _by_id(found.appeals, appeal_id)
     form = AppealDecisionForm()
     if not form.is_submitted():
         form.decided_on.data = _today()

@@ -161,7 +161,7 @@ def _victim(case: Case, person_id: int | None) -> Person:
 
 
 def _text(value: str, what: str, field_name: str, required: bool = True) -> str:
-    value = (value or "").strip()
+    value = (value or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if required and not value:
         raise RiskError(f"Enter {what}", field_name)
     if len(value) > TEXT_LIMIT:
@@ -241,7 +241,8 @@ def _refer(case: Case, assessment: RiskAssessment, now: datetime) -> None:
     code = panel_code()
     name = policies.panel_name(code)
     if live_referral_to(case, code) is not None:
-        _system_note(case, f"High-risk victim: the case is already referred to the {name}", code, now)
+        summary = f"High-risk victim: the case is already referred to the {name}"
+        deadlines.history(case, "risk_panel", summary, now, panel=code)
         return
     reason = (
         f"High-risk ASB victim: the risk assessment of {date_uk(now)} scored {assessment.total_score} "
@@ -250,9 +251,8 @@ def _refer(case: Case, assessment: RiskAssessment, now: datetime) -> None:
     )
     referral = refer_as_system(case, code, reason, now)
     if referral is None:
-        _system_note(
-            case, f"High-risk victim: refer the case to the {name} (the panel is not set up)", code, now
-        )
+        summary = f"High-risk victim: refer the case to the {name} (the panel is not set up)"
+        deadlines.history(case, "risk_panel", summary, now, panel=code)
         return
     if case.state != "referred_to_panel":
         # The case stays where it is (see the module docstring), so the panel review must run until
@@ -260,11 +260,6 @@ def _refer(case: Case, assessment: RiskAssessment, now: datetime) -> None:
         for row in deadlines.open_rows(case, ["panel_review"]):
             if row.referral_id == referral.id:
                 row.state = None
-
-
-def _system_note(case: Case, summary: str, code: str, now: datetime) -> None:
-    event = record_event(case, None, "risk_panel", summary, after={"panel": code})
-    event.at = now
 
 
 # ---- first contact -----------------------------------------------------------------------------

@@ -104,3 +104,16 @@ def test_references_count_per_borough_and_year(two):
 
     assert two["dar"].reference == f"CR-DAR-{today().year}-001"
     assert second.reference == f"CR-DAR-{received.year}-00{2 if received.year == today().year else 1}"
+
+
+def test_a_row_of_another_application_is_not_found_through_this_one(login, two):
+    client = login(two["dar_officer"])
+    ref = two["dar"].reference
+    token = csrf_token(client, "/case-reviews")
+    other = two["gra"].complaints[0]
+
+    removing = client.post(f"/case-reviews/{ref}/complaints/{other.id}/remove", data={"csrf_token": token})
+    assert removing.status_code == 404
+    assert client.get(f"/case-reviews/{ref}/recommendations/999999/complete").status_code == 404
+    assert client.get(f"/case-reviews/{ref}/appeals/999999/decide").status_code == 404
+    assert other in two["gra"].complaints
