@@ -31,6 +31,7 @@ from casework.cases.record_models import Evidence, Note
 from casework.cases.scope import can_see, can_work
 from casework.db_types import utcnow
 from casework.deadlines import hooks as deadlines_hooks
+from casework.deadlines.policies import RISKS
 from casework.extensions import db
 from casework.places.models import Ward
 
@@ -394,6 +395,14 @@ def _apply(
         from casework.partners.services import close_with_case
 
         close_with_case(case, actor, now)
+
+
+def set_risk(case: Case, level: str, now: datetime) -> None:
+    """Set the case's victim risk level, decided by a risk assessment (casework/risk records the
+    assessment and the history entry), in the caller's transaction (not committed)."""
+    if level not in dict(RISKS):
+        raise CaseError("Unknown risk level")
+    case.risk, case.updated_at = level, now
 
 
 def escalate_to_panel(case: Case, reason: str, now: datetime) -> bool:

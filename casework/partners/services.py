@@ -366,11 +366,15 @@ def live_referral_to(case: Case, panel_code: str) -> Referral | None:
     return db.session.scalar(query.order_by(Referral.id.desc()).limit(1))
 
 
-def refer_as_system(case: Case, panel_code: str, reason: str, now: datetime) -> Referral | None:
+def refer_as_system(
+    case: Case, panel_code: str, reason: str, now: datetime, moves_case: bool = True
+) -> Referral | None:
     """Refer the case to a panel as the system (the deadline sweep's last rung), NOT committed.
 
     Returns the new referral, or None when the panel is unknown, inactive or has no members, or the
-    case already has a live referral to it (then nothing is added). The caller moves the case.
+    case already has a live referral to it (then nothing is added). The caller moves the case; with
+    `moves_case` False (a high-risk victim's case, which the officer keeps working) it stays where it
+    is, and the panel review runs until the panel decides rather than until the case leaves a state.
     """
     panel = db.session.scalar(select(Panel).where(Panel.code == panel_code))
     if panel is None or not panel.active or not panel.members:
@@ -390,7 +394,8 @@ def refer_as_system(case: Case, panel_code: str, reason: str, now: datetime) -> 
     db.session.add(referral)
     db.session.flush()
     _record_referral(referral, None, now)
-    _start_clocks(referral, None, now, moving_to_panel=_can_move_to_panel(case, referral.reason))
+    moving = moves_case and _can_move_to_panel(case, referral.reason)
+    _start_clocks(referral, None, now, moving_to_panel=moving)
     notify_referral(referral)
     return referral
 

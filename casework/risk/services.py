@@ -28,7 +28,7 @@ from casework.auth.models import User
 from casework.cases.models import Case
 from casework.cases.party_models import Person
 from casework.cases.scope import can_work
-from casework.cases.services import StaleCase, record_event
+from casework.cases.services import StaleCase, record_event, set_risk
 from casework.db_types import utcnow
 from casework.deadlines import policies
 from casework.deadlines import services as deadlines
@@ -130,8 +130,7 @@ def assess(actor: User, case: Case, data: AssessmentInput, now: datetime | None 
     try:
         with db.session.no_autoflush:
             db.session.add(assessment)
-            case.risk = level
-            case.updated_at = now
+            set_risk(case, level, now)
             _record(actor, case, assessment, questionnaire, before, now)
             _set_off(actor, case, assessment, before, now)
         db.session.commit()
@@ -249,17 +248,10 @@ def _refer(case: Case, assessment: RiskAssessment, now: datetime) -> None:
         f"({matrix.level_label(assessment.computed_level).lower()})"
         + (", raised to high by professional judgement." if assessment.overridden else ".")
     )
-    referral = refer_as_system(case, code, reason, now)
-    if referral is None:
+    # The case stays where it is (see the module docstring): the officer carries on with it.
+    if refer_as_system(case, code, reason, now, moves_case=False) is None:
         summary = f"High-risk victim: refer the case to the {name} (the panel is not set up)"
         deadlines.history(case, "risk_panel", summary, now, panel=code)
-        return
-    if case.state != "referred_to_panel":
-        # The case stays where it is (see the module docstring), so the panel review must run until
-        # the panel decides, not end when the officer next moves the case.
-        for row in deadlines.open_rows(case, ["panel_review"]):
-            if row.referral_id == referral.id:
-                row.state = None
 
 
 # ---- first contact -----------------------------------------------------------------------------
